@@ -1,0 +1,33 @@
+# newswatch: `make run` sets up and ingests; `make test` runs the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint serve clean-data help
+
+help:
+	@echo "make run    - create .venv, install pinned deps, run the ingest flow once"
+	@echo "make test   - install dev deps, lint, and run the test suite"
+	@echo "make lint   - ruff and mypy"
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/newswatch run
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+serve: $(STAMP)
+	$(BIN)/newswatch serve

@@ -1,0 +1,79 @@
+"""HTML -> Article with trafilatura. Pure: bytes in, record out, no network."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import trafilatura
+from trafilatura.settings import Document
+
+from extractors.fingerprints import normalize_text
+from extractors.records import Article, FetchedPage
+from extractors.urls import article_id, canonical_url, host_of
+
+HTML_LANG = re.compile(rb"<html[^>]*\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
+MIN_TEXT_CHARS = 200
+
+
+class ExtractionError(ValueError):
+    """The page held no article text worth keeping."""
+
+
+def _html_language(html: bytes) -> str | None:
+    m = HTML_LANG.search(html[:4096])
+    return m.group(1).decode("ascii").lower() if m else None
+
+
+def _parse_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _without_leading_title(text: str, title: str) -> str:
+    # trafilatura keeps the headline as the first line of the text; the title is stored apart.
+    first, _, rest = text.partition("\n")
+    if title and rest and normalize_text(first) == normalize_text(title):
+        return rest.strip()
+    return text
+
+
+def extract_article(page: FetchedPage) -> Article:
+    """Extract text and metadata from a fetched page; raise ExtractionError when there is none."""
+    if not page.html:
+        raise ExtractionError("empty body")
+    doc = trafilatura.bare_extraction(
+        page.html,
+        url=page.final_url,
+        with_metadata=True,
+        include_comments=False,
+        favor_precision=False,
+    )
+    if not isinstance(doc, Document):
+        raise ExtractionError("no article found")
+    text = (doc.text or "").strip()
+    if len(text) < MIN_TEXT_CHARS:
+        raise ExtractionError(f"no article text found ({len(text)} chars)")
+    title = (doc.title or page.entry.title or "").strip()
+    text = _without_leading_title(text, title)
+    aliases = {page.entry.link, page.final_url}
+    if doc.url:
+        aliases.add(doc.url)
+    canonical = page.canonical_url
+    return Article(
+        article_id=article_id(canonical),
+        url=canonical,
+        source=page.entry.source,
+        title=title,
+        text=text,
+        author=doc.author or None,
+        published=_parse_date(doc.date) or (page.entry.published.date() if page.entry.published else None),
+        language=_html_language(page.html),
+        site=doc.sitename or page.entry.publisher or host_of(canonical),
+        aliases=tuple(sorted(canonical_url(a) for a in aliases if a)),
+        raw_html=page.html,
+    )

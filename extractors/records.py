@@ -1,0 +1,123 @@
+"""Typed records passed between pipeline stages.
+
+Every stage is a function from a list of one record type to a list of another, so
+stages can be tested alone and wrapped by Prefect tasks a batch at a time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+SourceKind = Literal["rss", "atom", "google_news"]
+DuplicateKind = Literal["exact", "title", "near", "story"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Source:
+    name: str
+    kind: SourceKind
+    url: str
+    enabled: bool = True
+    language: str | None = None
+    country: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class FeedEntry:
+    source: str
+    link: str
+    title: str = ""
+    summary: str = ""
+    published: datetime | None = None
+    guid: str | None = None
+    publisher: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class FeedResult:
+    """What one source produced: entries, or a recorded error."""
+
+    source: str
+    url: str
+    status: int | None
+    entries: tuple[FeedEntry, ...] = ()
+    error: str | None = None
+    warning: str | None = None
+    bytes: int = 0
+    duration_ms: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True, kw_only=True)
+class FetchedPage:
+    entry: FeedEntry
+    canonical_url: str
+    final_url: str
+    status: int | None
+    html: bytes = b""
+    content_type: str | None = None
+    error: str | None = None
+    duration_ms: int = 0
+    fetched_at: datetime = field(default_factory=datetime.now)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.status is not None and 200 <= self.status < 300
+
+
+@dataclass(frozen=True, kw_only=True)
+class Article:
+    article_id: str
+    url: str
+    source: str
+    title: str
+    text: str
+    author: str | None = None
+    published: date | None = None
+    language: str | None = None
+    site: str | None = None
+    is_seed: bool = False
+    aliases: tuple[str, ...] = ()
+    raw_html: bytes = b""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Fingerprint:
+    article_id: str
+    text_hash: str
+    title_key: str
+    minhash: tuple[int, ...]
+    band_keys: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DuplicateVerdict:
+    article_id: str
+    kind: DuplicateKind
+    score: float
+    matched_article_id: str
+    detail: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TopicTag:
+    article_id: str
+    topic: str
+    score: float
+    evidence: tuple[str, ...]
+    tagger_version: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProcessedArticle:
+    """An article with everything the warehouse stores about it, ready for one load."""
+
+    article: Article
+    fingerprint: Fingerprint
+    duplicate: DuplicateVerdict | None
+    tags: tuple[TopicTag, ...]

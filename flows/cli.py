@@ -1,0 +1,110 @@
+"""The `newswatch` command line."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from flows.prefect_server import prefect_api, prefect_environment
+from warehouse import db, stats
+
+prefect_environment()
+
+app = typer.Typer(
+    help="newswatch: follow India–Russia news (defence, energy, trade, tariffs) from feeds into DuckDB.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+
+DbOption = Annotated[
+    Path | None, typer.Option("--db", help=f"DuckDB file (default: ${db.DB_ENV} or data/newswatch.duckdb).")
+]
+
+
+def _print_summary(summary: dict[str, Any], seconds: float) -> None:
+    table = Table(title=f"newswatch run finished in {seconds:.1f} s", show_header=False)
+    table.add_row("sources ok / failing", f"{summary['sources_ok']} / {summary['sources_failing']}")
+    table.add_row("feed entries", str(summary["entries"]))
+    table.add_row("already stored (skipped)", str(summary["already_stored"]))
+    table.add_row("seed articles loaded", str(summary["seeds_loaded"]))
+    table.add_row(
+        "pages fetched / failed / rejected",
+        f"{summary['fetched']} / {summary['fetch_errors']} / {summary['rejected']}",
+    )
+    table.add_row("new articles", str(summary["new_articles"]))
+    dups = summary["duplicates"]
+    table.add_row("duplicates by kind", ", ".join(f"{k}={v}" for k, v in sorted(dups.items())) or "none")
+    tags = summary["tags"]
+    table.add_row("tags", ", ".join(f"{k}={v}" for k, v in sorted(tags.items())) or "none")
+    totals = summary["totals"]
+    table.add_row(
+        "database totals",
+        f"{totals['articles']} articles ({totals['seeds']} seeds, {totals['unique_articles']} unique)",
+    )
+    console.print(table)
+    failing = summary.get("failing") or {}
+    if failing:
+        console.print(f"[yellow]{len(failing)} sources failing[/] (recorded in fetch_events; `newswatch stats`):")
+        for name, error in list(failing.items())[:10]:
+            console.print(f"  - {name}: {error}")
+        if len(failing) > 10:
+            console.print(f"  … and {len(failing) - 10} more")
+
+
+@app.command()
+def run(
+    db_path: DbOption = None,
+    feeds: Annotated[Path | None, typer.Option(help="Sources file (default: seeds/feeds.toml).")] = None,
+    live: Annotated[bool, typer.Option(help="Fetch live sources (they fail fast when offline).")] = True,
+    capture: Annotated[bool, typer.Option(help="Replay the bundled capture from seeds/capture.")] = True,
+    batch_size: Annotated[int, typer.Option(min=1, help="Pages per fetch/extract/load batch.")] = 25,
+) -> None:
+    """Run the ingest flow once: fetch sources, extract, dedup, tag, load into DuckDB."""
+    started = time.monotonic()
+    with prefect_api() as api_url:
+        console.print(f"[dim]Prefect API {api_url}[/]")
+        from flows.ingest import ingest
+
+        summary = ingest(
+            db_path=str(db_path) if db_path else None,
+            feeds_file=str(feeds) if feeds else None,
+            capture=capture,
+            live=live,
+            batch_size=batch_size,
+        )
+    _print_summary(summary, time.monotonic() - started)
+
+
+@app.command(name="stats")
+def stats_command(
+    db_path: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Counts: articles, seeds, duplicates by kind, articles per topic, source health."""
+    path = db_path or db.default_db_path()
+    if not path.exists():
+        console.print(f"[red]No database at {path}.[/] Run `newswatch run` first.")
+        raise typer.Exit(1)
+    con = db.connect(path)
+    try:
+        figures = stats.collect_stats(con)
+    finally:
+        con.close()
+    if as_json:
+        typer.echo(json.dumps(figures, sort_keys=True))
+        return
+    table = Table(title=f"newswatch: {path}", show_header=False)
+    for key, value in figures.items():
+        table.add_row(key, json.dumps(value) if isinstance(value, dict) else str(value))
+    console.print(table)
+
+
+if __name__ == "__main__":
+    app()

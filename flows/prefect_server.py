@@ -1,0 +1,107 @@
+"""Start a local Prefect server on 127.0.0.1 for one command, unless one is configured.
+
+The ephemeral server Prefect starts on its own prints tracebacks at shutdown, so the CLI
+runs a real `prefect server start` in the background and stops it when the command ends.
+Its database lives in PREFECT_HOME (.prefect/ in the project), so runs stay visible later.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from warehouse.db import PROJECT_ROOT
+
+PREFECT_HOME = PROJECT_ROOT / ".prefect"
+STARTUP_TIMEOUT_S = 90.0
+
+
+def prefect_environment() -> None:
+    """Defaults that must be in place before prefect is imported."""
+    os.environ.setdefault("PREFECT_HOME", str(PREFECT_HOME))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT", "false")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(port: int, log_path: Path) -> subprocess.Popen[bytes]:
+    prefect_environment()
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    prefect_bin = Path(sys.executable).with_name("prefect")
+    with log_path.open("ab") as log:
+        return subprocess.Popen(
+            [str(prefect_bin), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def wait_healthy(api_url: str, proc: subprocess.Popen[bytes], log_path: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            tail = log_path.read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"prefect server exited with code {proc.returncode}:\n{tail}")
+        try:
+            if httpx.get(f"{api_url}/health", timeout=1.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"prefect server not healthy after {STARTUP_TIMEOUT_S:.0f} s; see {log_path}")
+
+
+def drain_prefect_queues(timeout: float = 10.0) -> None:
+    """Send queued logs and events while the server is still up, so nothing is lost at exit."""
+    if "prefect" not in sys.modules:
+        return
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for service in (APILogWorker, EventsWorker):
+        service.drain_all(timeout=timeout, at_exit=False)
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@contextmanager
+def prefect_api() -> Iterator[str]:
+    """Yield the API URL to use: the configured one, or a server started for this command."""
+    prefect_environment()
+    configured = os.environ.get("PREFECT_API_URL")
+    if configured:
+        yield configured
+        return
+    port = free_port()
+    api_url = f"http://127.0.0.1:{port}/api"
+    log_path = Path(os.environ["PREFECT_HOME"]) / "server.log"
+    proc = start_server(port, log_path)
+    try:
+        wait_healthy(api_url, proc, log_path)
+        os.environ["PREFECT_API_URL"] = api_url
+        yield api_url
+    finally:
+        drain_prefect_queues()
+        os.environ.pop("PREFECT_API_URL", None)
+        stop_server(proc)

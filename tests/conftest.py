@@ -1,0 +1,43 @@
+"""Shared fixtures. The HTTP client runs loopback-only in every test: no traffic leaves 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ["NEWSWATCH_LOOPBACK_ONLY"] = "1"
+os.environ.pop("PREFECT_API_URL", None)
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+PROJECT = Path(__file__).resolve().parent.parent
+CORPUS = PROJECT / "seeds" / "corpus"
+CAPTURE = PROJECT / "seeds" / "capture"
+SHARED_DATA = PROJECT.parent / "shared" / "data"
+
+
+def seed_path(prefix: str) -> Path:
+    return next(CORPUS.glob(f"{prefix}_*.txt"))
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(), temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "newswatch.duckdb"
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"measurement data not present at {SHARED_DATA}")
+    return SHARED_DATA

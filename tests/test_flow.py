@@ -1,0 +1,121 @@
+"""The ingest flow end to end, under Prefect's test harness, against servers on 127.0.0.1."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from tests.conftest import CAPTURE
+from warehouse import db, stats
+
+ANI_PATH = "news/national/general-news/russia-reaffirms-strategic-defence-partnership-with-india20251202"
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _rss(items: list[tuple[str, str]]) -> str:
+    body = "".join(f"<item><title>{t}</title><link>{u}</link></item>" for t, u in items)
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{body}</channel></rss>'
+
+
+@pytest.fixture
+def feeds_file(tmp_path: Path, httpserver: HTTPServer) -> Path:
+    page = (CAPTURE / "sites" / "www.aninews.in" / ANI_PATH / "index.html").read_bytes()
+    httpserver.expect_request("/ani/story").respond_with_data(page, content_type="text/html; charset=utf-8")
+    httpserver.expect_request("/ani/empty").respond_with_data(
+        "<html><body>Home</body></html>", content_type="text/html"
+    )
+    httpserver.expect_request("/ani/missing").respond_with_data("no", status=404)
+    httpserver.expect_request("/ani/feed.xml").respond_with_data(
+        _rss(
+            [
+                ("Russia reaffirms defence partnership", httpserver.url_for("/ani/story?utm_source=rss")),
+                ("Empty page", httpserver.url_for("/ani/empty")),
+                ("Missing page", httpserver.url_for("/ani/missing")),
+            ]
+        ),
+        content_type="application/rss+xml",
+    )
+    httpserver.expect_request("/broken.xml").respond_with_data("<html><p>oops</p>", content_type="text/html")
+    path = tmp_path / "feeds.toml"
+    path.write_text(
+        f"""
+[[source]]
+name = "ANI test feed"
+kind = "rss"
+url = "{httpserver.url_for("/ani/feed.xml")}"
+
+[[source]]
+name = "Down"
+kind = "rss"
+url = "http://127.0.0.1:{_closed_port()}/feed.xml"
+
+[[source]]
+name = "Not a feed"
+kind = "rss"
+url = "{httpserver.url_for("/broken.xml")}"
+
+[[source]]
+name = "Switched off"
+kind = "rss"
+url = "http://127.0.0.1:1/never"
+enabled = false
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_ingest_flow_fetches_dedups_tags_and_reruns_cleanly(
+    prefect_harness: None, feeds_file: Path, db_path: Path
+) -> None:
+    from flows.ingest import ingest
+
+    first = ingest(db_path=str(db_path), feeds_file=str(feeds_file), capture=False, live=True)
+    assert first["sources_ok"] == 1
+    assert first["sources_failing"] == 2
+    assert "ConnectError" in first["failing"]["Down"]
+    assert "unreadable feed" in first["failing"]["Not a feed"]
+    assert first["seeds_loaded"] == 5
+    assert first["entries"] == 3
+    assert (first["fetched"], first["fetch_errors"], first["rejected"]) == (2, 1, 1)
+    assert first["new_articles"] == 1
+    assert first["duplicates"] == {"exact": 1}
+    assert first["tags"] == {"defence": 1}
+
+    second = ingest(db_path=str(db_path), feeds_file=str(feeds_file), capture=False, live=True)
+    assert second["new_articles"] == 0
+    assert second["seeds_loaded"] == 0
+    assert second["already_stored"] == 2  # the stored story and the rejected empty page
+    assert second["duplicates"] == {}
+
+    con = db.connect(db_path)
+    figures = stats.collect_stats(con)
+    assert figures["articles"] == 6 and figures["seeds"] == 5
+    assert figures["duplicates"] == {"exact": 1}
+    assert figures["sources_ok"] == 1 and figures["sources_failing"] == 2
+    (events,) = con.execute("SELECT count(*) FROM fetch_events WHERE error IS NOT NULL").fetchone()
+    assert events >= 5  # two failing feeds per run, plus the 404 page in both runs
+    con.close()
+
+
+def test_bundled_capture_run_flags_every_copy(prefect_harness: None, db_path: Path) -> None:
+    from flows.ingest import ingest
+
+    summary = ingest(db_path=str(db_path), capture=True, live=False)
+    assert summary["sources_ok"] == 5 and summary["sources_failing"] == 0
+    assert summary["new_articles"] == 5
+    assert sum(summary["duplicates"].values()) == 5
+    con = db.connect(db_path)
+    rows = con.execute("SELECT matched_is_seed FROM duplicate_pairs").fetchall()
+    assert rows == [(True,)] * 5
+    con.close()
+    again = ingest(db_path=str(db_path), capture=True, live=False)
+    assert again["new_articles"] == 0 and again["duplicates"] == {}

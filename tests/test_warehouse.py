@@ -1,0 +1,61 @@
+from pathlib import Path
+
+from extractors.fingerprints import fingerprint_batch
+from extractors.pipeline import process_articles
+from extractors.topics import load_taxonomy
+from tests.conftest import PROJECT
+from tests.helpers import copy_of, seed_article
+from warehouse import db, load, lookups, stats
+
+TAXONOMY = load_taxonomy(PROJECT / "seeds" / "topics.toml")
+
+
+def _counts(con) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    tables = ("articles", "article_aliases", "fingerprints", "lsh_bands", "duplicates", "topic_tags")
+    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+def test_migrations_apply_once(db_path: Path) -> None:
+    con = db.connect(db_path)
+    assert db.migrate(con) == []
+    versions = [r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()]
+    assert versions == [int(p.name[:3]) for p in db.schema_files()]
+    con.close()
+
+
+def test_batch_load_is_idempotent_and_dedup_reads_the_store(db_path: Path) -> None:
+    seed = seed_article("000")
+    copy = copy_of(seed, "https://theprint.in/world/x/1")
+    con = db.connect(db_path)
+    fps = fingerprint_batch([seed])
+    first = process_articles(
+        [seed], fps, lookups.known_fingerprints(con, list(zip([seed], fps, strict=True))), TAXONOMY
+    )
+    assert load.load_articles(con, first, "run-1") == 1
+    assert load.load_articles(con, first, "run-2") == 0
+    before = _counts(con)
+
+    fps = fingerprint_batch([copy])
+    known = lookups.known_fingerprints(con, list(zip([copy], fps, strict=True)))
+    second = process_articles([copy], fps, known, TAXONOMY)
+    assert second[0].duplicate is not None
+    assert second[0].duplicate.matched_article_id == seed.article_id
+    assert load.load_articles(con, second, "run-3") == 1
+    assert load.load_articles(con, second, "run-4") == 0
+    after = _counts(con)
+    assert after["articles"] == before["articles"] + 1
+    assert after["duplicates"] == 1
+    con.close()
+
+    con = db.connect(db_path)
+    figures = stats.collect_stats(con)
+    assert figures["articles"] == 2
+    assert figures["duplicates"] == {"exact": 1}
+    assert lookups.seen_urls(con, [copy.url, "https://nowhere.example/x"]) == {copy.url}
+    con.close()
+
+
+def test_db_path_env_override(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "elsewhere.duckdb"
+    monkeypatch.setenv(db.DB_ENV, str(target))
+    assert db.default_db_path() == target
