@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from flows.cli_db import db_app
 from flows.prefect_server import prefect_api, prefect_environment
 from warehouse import db, stats
 
@@ -21,6 +22,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+app.add_typer(db_app, name="db")
 console = Console()
 
 DbOption = Annotated[

@@ -23,8 +23,11 @@ def schema_files() -> list[Path]:
     return sorted(SCHEMA_DIR.glob("[0-9][0-9][0-9]_*.sql"))
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply schema files not yet applied, each in its own transaction; then (re)create views."""
+def migrate(con: duckdb.DuckDBPyConnection, *, up_to: int | None = None) -> list[str]:
+    """Apply schema files not yet applied, each in its own transaction; then (re)create views.
+
+    `up_to` stops at that schema version (used to build older databases in upgrade tests).
+    """
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
@@ -34,7 +37,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     newly: list[str] = []
     for path in schema_files():
         version = int(path.name[:3])
-        if version in applied:
+        if version in applied or (up_to is not None and version > up_to):
             continue
         con.execute("BEGIN TRANSACTION")
         try:
@@ -45,8 +48,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             con.execute("ROLLBACK")
             raise
         newly.append(path.name)
-    for view in sorted(VIEWS_DIR.glob("*.sql")):
-        con.execute(view.read_text(encoding="utf-8"))
+    if up_to is None:
+        for view in sorted(VIEWS_DIR.glob("*.sql")):
+            con.execute(view.read_text(encoding="utf-8"))
     return newly
 
 

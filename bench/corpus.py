@@ -1,0 +1,102 @@
+"""A local news corpus for benches: real pages from a directory, replicated under distinct
+URLs, listed in RSS feeds, served over HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import gzip
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+def read_pages(html_dir: Path) -> list[bytes]:
+    pages = []
+    for path in sorted(html_dir.iterdir()):
+        if path.name.endswith(".html.gz"):
+            pages.append(gzip.decompress(path.read_bytes()))
+        elif path.name.endswith(".html"):
+            pages.append(path.read_bytes())
+    if not pages:
+        raise SystemExit(f"no .html or .html.gz files in {html_dir}")
+    return pages
+
+
+@dataclass(frozen=True, kw_only=True)
+class Corpus:
+    pages: list[bytes]
+    n_pages: int
+    n_feeds: int
+
+    def page_for(self, index: int) -> bytes:
+        return self.pages[index % len(self.pages)]
+
+    def feed_items(self, feed: int) -> range:
+        return range(feed, self.n_pages, self.n_feeds)
+
+
+def _rss(base: str, corpus: Corpus, feed: int) -> bytes:
+    items = "".join(
+        f"<item><title>Story {i}</title><link>{base}/page/{i}</link><guid>{base}/page/{i}</guid></item>"
+        for i in corpus.feed_items(feed)
+    )
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>feed {feed}</title>{items}</channel></rss>'.encode()
+    )
+
+
+class CorpusServer:
+    """Serves /feed/<k>.xml and /page/<i> for a Corpus until closed."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        server_ref = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                parts = urlsplit(self.path).path.strip("/").split("/")
+                body, ctype = server_ref.respond(parts)
+                self.send_response(200 if body is not None else 404)
+                self.send_header("Content-Type", ctype)
+                payload = body or b"not found"
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def respond(self, parts: list[str]) -> tuple[bytes | None, str]:
+        if len(parts) == 2 and parts[0] == "feed" and parts[1].endswith(".xml"):
+            feed = int(parts[1].removesuffix(".xml"))
+            if 0 <= feed < self.corpus.n_feeds:
+                return _rss(self.base_url, self.corpus, feed), "application/rss+xml"
+        if len(parts) == 2 and parts[0] == "page" and parts[1].isdigit():
+            index = int(parts[1])
+            if index < self.corpus.n_pages:
+                return self.corpus.page_for(index), "text/html; charset=utf-8"
+        return None, "text/plain"
+
+    def feeds_toml(self) -> str:
+        return "".join(
+            f'[[source]]\nname = "bench feed {k}"\nkind = "rss"\nurl = "{self.base_url}/feed/{k}.xml"\n\n'
+            for k in range(self.corpus.n_feeds)
+        )
+
+    def __enter__(self) -> CorpusServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
