@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint serve clean-data help
+.PHONY: run test lint serve bench-deps help
 
 help:
 	@echo "make run    - create .venv, install pinned deps, run the ingest flow once"
@@ -28,6 +28,9 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+
+bench-deps: $(STAMP)
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev,bench]'
 
 serve: $(STAMP)
 	$(BIN)/newswatch serve

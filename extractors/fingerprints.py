@@ -77,3 +77,11 @@ def fingerprint(article: Article) -> Fingerprint:
 
 def fingerprint_batch(articles: list[Article]) -> list[Fingerprint]:
     return [fingerprint(a) for a in articles]
+
+
+def signature_to_bytes(signature: tuple[int, ...]) -> bytes:
+    return np.asarray(signature, dtype="<u8").tobytes()
+
+
+def signature_from_bytes(blob: bytes) -> tuple[int, ...]:
+    return tuple(int(v) for v in np.frombuffer(blob, dtype="<u8"))

@@ -9,7 +9,9 @@ from typing import Any
 
 import duckdb
 
+from extractors.fingerprints import signature_to_bytes
 from extractors.records import FeedResult, FetchedPage, ProcessedArticle, Source
+from warehouse.bulk import Table, bulk_insert
 from warehouse.db import transaction
 
 
@@ -99,7 +101,7 @@ def _article_rows(items: list[ProcessedArticle], run_id: str | None) -> dict[str
             rows["aliases"].append([alias, a.article_id])
         if a.raw_html:
             rows["raw"].append([a.article_id, "gzip", gzip.compress(a.raw_html, compresslevel=6)])
-        rows["fps"].append([a.article_id, fp.text_hash, fp.title_key, list(fp.minhash)])
+        rows["fps"].append([a.article_id, fp.text_hash, fp.title_key, signature_to_bytes(fp.minhash)])
         rows["bands"].extend([key, a.article_id] for key in fp.band_keys)
         if item.duplicate is not None:
             d = item.duplicate
@@ -108,19 +110,62 @@ def _article_rows(items: list[ProcessedArticle], run_id: str | None) -> dict[str
     return rows
 
 
-INSERTS = {
-    "articles": "INSERT INTO articles (article_id, url, source, title, author, published, language, site, body,"
-    " is_seed, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (article_id) DO NOTHING",
-    "aliases": "INSERT INTO article_aliases (alias_url, article_id) VALUES (?, ?) ON CONFLICT (alias_url) DO NOTHING",
-    "raw": "INSERT INTO raw_pages (article_id, content_encoding, body) VALUES (?, ?, ?)"
-    " ON CONFLICT (article_id) DO NOTHING",
-    "fps": "INSERT INTO fingerprints (article_id, text_hash, title_key, minhash) VALUES (?, ?, ?, ?)"
-    " ON CONFLICT (article_id) DO NOTHING",
-    "bands": "INSERT INTO lsh_bands (band_key, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-    "dups": "INSERT INTO duplicates (article_id, kind, score, matched_article_id, detail) VALUES (?, ?, ?, ?, ?)"
-    " ON CONFLICT (article_id) DO NOTHING",
-    "tags": "INSERT INTO topic_tags (article_id, topic, score, evidence, tagger_version) VALUES (?, ?, ?, ?, ?)"
-    " ON CONFLICT DO NOTHING",
+TABLES = {
+    "articles": Table(
+        name="articles",
+        columns=(
+            ("article_id", "VARCHAR"),
+            ("url", "VARCHAR"),
+            ("source", "VARCHAR"),
+            ("title", "VARCHAR"),
+            ("author", "VARCHAR"),
+            ("published", "DATE"),
+            ("language", "VARCHAR"),
+            ("site", "VARCHAR"),
+            ("body", "VARCHAR"),
+            ("is_seed", "BOOLEAN"),
+            ("run_id", "VARCHAR"),
+        ),
+        key=("article_id",),
+    ),
+    "aliases": Table(
+        name="article_aliases", columns=(("alias_url", "VARCHAR"), ("article_id", "VARCHAR")), key=("alias_url",)
+    ),
+    "raw": Table(
+        name="raw_pages",
+        columns=(("article_id", "VARCHAR"), ("content_encoding", "VARCHAR"), ("body", "BLOB")),
+        key=("article_id",),
+    ),
+    "fps": Table(
+        name="fingerprints",
+        columns=(("article_id", "VARCHAR"), ("text_hash", "VARCHAR"), ("title_key", "VARCHAR"), ("minhash", "BLOB")),
+        key=("article_id",),
+    ),
+    "bands": Table(
+        name="lsh_bands", columns=(("band_key", "VARCHAR"), ("article_id", "VARCHAR")), key=("band_key", "article_id")
+    ),
+    "dups": Table(
+        name="duplicates",
+        columns=(
+            ("article_id", "VARCHAR"),
+            ("kind", "VARCHAR"),
+            ("score", "DOUBLE"),
+            ("matched_article_id", "VARCHAR"),
+            ("detail", "VARCHAR"),
+        ),
+        key=("article_id",),
+    ),
+    "tags": Table(
+        name="topic_tags",
+        columns=(
+            ("article_id", "VARCHAR"),
+            ("topic", "VARCHAR"),
+            ("score", "DOUBLE"),
+            ("evidence", "VARCHAR[]"),
+            ("tagger_version", "VARCHAR"),
+        ),
+        key=("article_id", "topic", "tagger_version"),
+    ),
 }
 
 
@@ -134,9 +179,8 @@ def load_articles(con: duckdb.DuckDBPyConnection, items: list[ProcessedArticle],
         (before,) = con.execute(
             "SELECT count(*) FROM articles WHERE article_id IN (SELECT unnest(?))", [ids]
         ).fetchone() or (0,)
-        for table, sql in INSERTS.items():
-            if rows[table]:
-                con.executemany(sql, rows[table])
+        for name, table in TABLES.items():
+            bulk_insert(con, table, rows[name])
     return len(set(ids)) - int(before)
 
 

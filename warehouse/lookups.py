@@ -5,7 +5,9 @@ from __future__ import annotations
 import duckdb
 
 from extractors.dedup import KnownFingerprints
+from extractors.fingerprints import signature_from_bytes
 from extractors.records import Article, Fingerprint
+from warehouse.bulk import key_list
 
 NOT_A_DUPLICATE = "NOT EXISTS (SELECT 1 FROM duplicates d WHERE d.article_id = {col})"
 
@@ -13,11 +15,11 @@ NOT_A_DUPLICATE = "NOT EXISTS (SELECT 1 FROM duplicates d WHERE d.article_id = {
 def seen_urls(con: duckdb.DuckDBPyConnection, urls: list[str]) -> set[str]:
     if not urls:
         return set()
-    rows = con.execute(
-        "SELECT alias_url FROM article_aliases WHERE alias_url IN (SELECT unnest(?))"
-        " UNION SELECT url FROM rejected_pages WHERE url IN (SELECT unnest(?))",
-        [urls, urls],
-    ).fetchall()
+    with key_list(con, "_wanted_urls", urls) as wanted:
+        rows = con.execute(
+            f"SELECT alias_url FROM article_aliases JOIN {wanted} ON alias_url = key"
+            f" UNION SELECT url FROM rejected_pages JOIN {wanted} ON url = key"
+        ).fetchall()
     return {r[0] for r in rows}
 
 
@@ -30,35 +32,28 @@ def known_fingerprints(con: duckdb.DuckDBPyConnection, items: list[tuple[Article
     known = KnownFingerprints()
     if not items:
         return known
-    hashes = [fp.text_hash for _, fp in items]
-    for text_hash, article_id in con.execute(
-        "SELECT text_hash, arg_min(f.article_id, a.first_seen_at) FROM fingerprints f"
-        " JOIN articles a USING (article_id)"
-        f" WHERE text_hash IN (SELECT unnest(?)) AND {NOT_A_DUPLICATE.format(col='f.article_id')}"
-        " GROUP BY text_hash",
-        [hashes],
-    ).fetchall():
-        known.by_text_hash[text_hash] = article_id
-    title_keys = [fp.title_key for _, fp in items if fp.title_key]
-    for source, title_key, article_id, published in con.execute(
-        "SELECT a.source, f.title_key, a.article_id, a.published FROM fingerprints f"
-        " JOIN articles a USING (article_id)"
-        f" WHERE f.title_key IN (SELECT unnest(?)) AND {NOT_A_DUPLICATE.format(col='f.article_id')}",
-        [title_keys],
-    ).fetchall():
-        known.by_title.setdefault((source, title_key), []).append((article_id, published))
-    bands = [key for _, fp in items for key in fp.band_keys]
-    for band_key, article_id in con.execute(
-        "SELECT band_key, article_id FROM lsh_bands"
-        f" WHERE band_key IN (SELECT unnest(?)) AND {NOT_A_DUPLICATE.format(col='article_id')}",
-        [bands],
-    ).fetchall():
-        known.band_members.setdefault(band_key, []).append(article_id)
-    candidates = sorted({aid for ids in known.band_members.values() for aid in ids})
-    if candidates:
-        for article_id, minhash in con.execute(
-            "SELECT article_id, minhash FROM fingerprints WHERE article_id IN (SELECT unnest(?))",
-            [candidates],
+    with key_list(con, "_batch_hashes", [fp.text_hash for _, fp in items]) as hashes:
+        for text_hash, article_id in con.execute(
+            "SELECT text_hash, arg_min(f.article_id, a.first_seen_at) FROM fingerprints f"
+            f" JOIN {hashes} ON text_hash = key JOIN articles a USING (article_id)"
+            f" WHERE {NOT_A_DUPLICATE.format(col='f.article_id')} GROUP BY text_hash"
         ).fetchall():
-            known.signatures[article_id] = tuple(minhash)
+            known.by_text_hash[text_hash] = article_id
+    with key_list(con, "_batch_titles", sorted({fp.title_key for _, fp in items if fp.title_key})) as titles:
+        for source, title_key, article_id, published in con.execute(
+            "SELECT a.source, f.title_key, a.article_id, a.published FROM fingerprints f"
+            f" JOIN {titles} ON f.title_key = key JOIN articles a USING (article_id)"
+            f" WHERE {NOT_A_DUPLICATE.format(col='f.article_id')}"
+        ).fetchall():
+            known.by_title.setdefault((source, title_key), []).append((article_id, published))
+    with key_list(con, "_batch_bands", [key for _, fp in items for key in fp.band_keys]) as bands:
+        rows = con.execute(
+            "SELECT b.band_key, b.article_id, f.minhash FROM lsh_bands b"
+            f" JOIN {bands} ON b.band_key = key JOIN fingerprints f USING (article_id)"
+            f" WHERE {NOT_A_DUPLICATE.format(col='b.article_id')}"
+        ).fetchall()
+    for band_key, article_id, minhash in rows:
+        known.band_members.setdefault(band_key, []).append(article_id)
+        if article_id not in known.signatures:
+            known.signatures[article_id] = signature_from_bytes(minhash)
     return known

@@ -70,7 +70,7 @@ CREATE TABLE IF NOT EXISTS fingerprints (
     article_id VARCHAR PRIMARY KEY,
     text_hash  VARCHAR NOT NULL,
     title_key  VARCHAR NOT NULL,
-    minhash    UBIGINT[] NOT NULL
+    minhash    BLOB NOT NULL              -- uint64 MinHash signature, little-endian
 );
 CREATE INDEX IF NOT EXISTS fingerprints_text_hash ON fingerprints (text_hash);
 
