@@ -16,9 +16,8 @@ from functools import cached_property
 from pathlib import Path
 
 from extractors.records import Article, TopicTag
+from extractors.terms import needle, phrase_pattern
 
-# Devanagari vowel signs are not \w, so word edges are spelled out.
-WORD_CHARS = r"\w\u0900-\u097F"
 # Up to three more capitalised words (or "and"/"&") before a corporate suffix: "Star Oil and Gas Ltd".
 NAME_TAIL = r"(?:\s+(?:and|&|[A-Z][\w&'.-]*)){0,3}\s+(?:%s)\b"
 
@@ -31,8 +30,7 @@ class Term:
 
     @cached_property
     def needle(self) -> str:
-        """A lowercase fragment every match contains; checking it first skips most regex scans."""
-        return re.split(r"[\s\-*]", self.phrase.lower(), maxsplit=1)[0]
+        return needle(self.phrase)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -58,27 +56,16 @@ class Taxonomy:
         return f"taxonomy-{self.version}"
 
 
-def _phrase_pattern(phrase: str) -> re.Pattern[str]:
-    wildcard = phrase.endswith("*")
-    core = re.escape(phrase.rstrip("*")).replace(r"\-", "\x00").replace(r"\ ", "\x01")
-    core = core.replace("\x00", r"[\s\-]?").replace("\x01", r"[\s\-]+")
-    if re.fullmatch(r"[A-Z]{2,6}", phrase):
-        # Newspaper style spells acronyms with dots: C.I.A., O.P.E.C.
-        core = f"(?:{core}|{'[.]'.join(phrase)}[.]?)"
-    tail = f"[{WORD_CHARS}]*" if wildcard else ""
-    return re.compile(f"(?<![{WORD_CHARS}]){core}{tail}(?![{WORD_CHARS}])", re.IGNORECASE)
-
-
 def load_taxonomy(path: Path) -> Taxonomy:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     scoring = data.get("scoring", {})
     topics = []
     for name, spec in data["topics"].items():
         terms = tuple(
-            Term(phrase=phrase, weight=float(weight), pattern=_phrase_pattern(phrase))
+            Term(phrase=phrase, weight=float(weight), pattern=phrase_pattern(phrase))
             for phrase, weight in spec["terms"].items()
         )
-        negatives = tuple(_phrase_pattern(p) for p in spec.get("negative", []))
+        negatives = tuple(phrase_pattern(p) for p in spec.get("negative", []))
         topics.append(Topic(name=name, threshold=float(spec["threshold"]), terms=terms, negatives=negatives))
     raw_version = str(data.get("version", "0"))
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:8]

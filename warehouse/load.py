@@ -9,7 +9,7 @@ from typing import Any
 
 import duckdb
 
-from extractors.records import FeedResult, FetchedPage, ProcessedArticle, Source
+from extractors.records import EntityCount, FeedResult, FetchedPage, ProcessedArticle, Source
 from warehouse.db import transaction
 
 
@@ -77,7 +77,9 @@ def record_rejections(con: duckdb.DuckDBPyConnection, rejected: list[tuple[Fetch
 
 
 def _article_rows(items: list[ProcessedArticle], run_id: str | None) -> dict[str, list[list[Any]]]:
-    rows: dict[str, list[list[Any]]] = {k: [] for k in ("articles", "aliases", "raw", "fps", "bands", "dups", "tags")}
+    rows: dict[str, list[list[Any]]] = {
+        k: [] for k in ("articles", "aliases", "raw", "fps", "bands", "dups", "tags", "entities")
+    }
     for item in items:
         a, fp = item.article, item.fingerprint
         rows["articles"].append(
@@ -105,6 +107,7 @@ def _article_rows(items: list[ProcessedArticle], run_id: str | None) -> dict[str
             d = item.duplicate
             rows["dups"].append([d.article_id, d.kind, d.score, d.matched_article_id, d.detail])
         rows["tags"].extend([t.article_id, t.topic, t.score, list(t.evidence), t.tagger_version] for t in item.tags)
+        rows["entities"].extend(entity_row(e) for e in item.entities)
     return rows
 
 
@@ -121,7 +124,14 @@ INSERTS = {
     " ON CONFLICT (article_id) DO NOTHING",
     "tags": "INSERT INTO topic_tags (article_id, topic, score, evidence, tagger_version) VALUES (?, ?, ?, ?, ?)"
     " ON CONFLICT DO NOTHING",
+    "entities": "INSERT INTO article_entities"
+    " (article_id, entity, kind, mentions, in_title, aliases, gazetteer_version)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
 }
+
+
+def entity_row(e: EntityCount) -> list[Any]:
+    return [e.article_id, e.entity, e.kind, e.mentions, e.in_title, list(e.aliases), e.gazetteer_version]
 
 
 def load_articles(con: duckdb.DuckDBPyConnection, items: list[ProcessedArticle], run_id: str | None) -> int:
