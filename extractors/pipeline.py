@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from extractors.dedup import KnownFingerprints, judge_batch
+from extractors.entities import Gazetteer
+from extractors.entities import extract_batch as extract_entity_batch
 from extractors.html import ExtractionError, extract_article
 from extractors.records import Article, FeedEntry, FetchedPage, Fingerprint, ProcessedArticle
 from extractors.seeds import seed_to_article
@@ -47,12 +49,17 @@ def load_seed_articles(corpus_dir: Path) -> list[Article]:
 
 
 def process_articles(
-    articles: list[Article], fps: list[Fingerprint], known: KnownFingerprints, taxonomy: Taxonomy
+    articles: list[Article],
+    fps: list[Fingerprint],
+    known: KnownFingerprints,
+    taxonomy: Taxonomy,
+    gazetteer: Gazetteer | None = None,
 ) -> list[ProcessedArticle]:
-    """Judge a fingerprinted batch against what is known, and tag it."""
+    """Judge a fingerprinted batch against what is known, tag it, and count its entities."""
     verdicts = judge_batch(list(zip(articles, fps, strict=True)), known)
     tags = tag_batch(articles, taxonomy)
+    entities = extract_entity_batch(articles, gazetteer) if gazetteer else [()] * len(articles)
     return [
-        ProcessedArticle(article=a, fingerprint=fp, duplicate=v, tags=t)
-        for a, fp, v, t in zip(articles, fps, verdicts, tags, strict=True)
+        ProcessedArticle(article=a, fingerprint=fp, duplicate=v, tags=t, entities=e)
+        for a, fp, v, t, e in zip(articles, fps, verdicts, tags, entities, strict=True)
     ]

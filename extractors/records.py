@@ -121,3 +121,17 @@ class ProcessedArticle:
     fingerprint: Fingerprint
     duplicate: DuplicateVerdict | None
     tags: tuple[TopicTag, ...]
+    entities: tuple[EntityCount, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class EntityCount:
+    """How often one gazetteer entity is named in one article, and by which aliases."""
+
+    article_id: str
+    entity: str
+    kind: str
+    mentions: int
+    in_title: bool
+    aliases: tuple[str, ...]
+    gazetteer_version: str

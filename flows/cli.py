@@ -13,6 +13,7 @@ from rich.table import Table
 
 from flows.cli_db import db_app
 from flows.prefect_server import prefect_api, prefect_environment
+from flows.retag import retag_command
 from warehouse import db, stats
 
 prefect_environment()
@@ -107,6 +108,8 @@ def stats_command(
         table.add_row(key, json.dumps(value) if isinstance(value, dict) else str(value))
     console.print(table)
 
+
+app.command(name="retag")(retag_command)
 
 if __name__ == "__main__":
     app()

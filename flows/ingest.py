@@ -13,6 +13,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
+from extractors.entities import Gazetteer, load_gazetteer
 from extractors.feeds import FeedParseError, parse_feed
 from extractors.fingerprints import fingerprint_batch
 from extractors.pipeline import extract_batch, load_seed_articles, process_articles, unique_entries
@@ -26,6 +27,7 @@ from warehouse import db, load, lookups, stats
 SEEDS_DIR = db.PROJECT_ROOT / "seeds"
 DEFAULT_FEEDS = SEEDS_DIR / "feeds.toml"
 DEFAULT_TOPICS = SEEDS_DIR / "topics.toml"
+DEFAULT_ENTITIES = SEEDS_DIR / "entities.toml"
 CORPUS_DIR = SEEDS_DIR / "corpus"
 
 
@@ -47,11 +49,17 @@ class BatchOutcome:
         self.tags.update(other.tags)
 
 
-def _store(con: duckdb.DuckDBPyConnection, articles: list[Article], taxonomy: Taxonomy, run_id: str) -> BatchOutcome:
+def _store(
+    con: duckdb.DuckDBPyConnection,
+    articles: list[Article],
+    taxonomy: Taxonomy,
+    run_id: str,
+    gazetteer: Gazetteer | None = None,
+) -> BatchOutcome:
     fps = fingerprint_batch(articles)
     items = list(zip(articles, fps, strict=True))
     known = lookups.known_fingerprints(con, items)
-    processed = process_articles(articles, fps, known, taxonomy)
+    processed = process_articles(articles, fps, known, taxonomy, gazetteer)
     outcome = BatchOutcome(new_articles=load.load_articles(con, processed, run_id))
     for p in processed:
         if p.duplicate is not None:
@@ -61,12 +69,18 @@ def _store(con: duckdb.DuckDBPyConnection, articles: list[Article], taxonomy: Ta
 
 
 @task(name="load-seed-corpus", cache_policy=NO_CACHE)
-def load_seeds(con: duckdb.DuckDBPyConnection, corpus_dir: Path, taxonomy: Taxonomy, run_id: str) -> int:
+def load_seeds(
+    con: duckdb.DuckDBPyConnection,
+    corpus_dir: Path,
+    taxonomy: Taxonomy,
+    run_id: str,
+    gazetteer: Gazetteer | None = None,
+) -> int:
     """Load seeds not yet stored; they enter the dedup indexes before anything fetched."""
     present = lookups.seeds_loaded(con)
     missing = [a for a in load_seed_articles(corpus_dir) if a.url not in present]
     if missing:
-        _store(con, missing, taxonomy, run_id)
+        _store(con, missing, taxonomy, run_id, gazetteer)
     return len(missing)
 
 
@@ -119,12 +133,16 @@ def fetch_pages(fetcher: HttpFetcher, batch: list[tuple[str, FeedEntry]]) -> lis
 
 @task(name="extract-dedup-tag-load", cache_policy=NO_CACHE)
 def process_pages(
-    con: duckdb.DuckDBPyConnection, pages: list[FetchedPage], taxonomy: Taxonomy, run_id: str
+    con: duckdb.DuckDBPyConnection,
+    pages: list[FetchedPage],
+    taxonomy: Taxonomy,
+    run_id: str,
+    gazetteer: Gazetteer | None = None,
 ) -> BatchOutcome:
     load.record_page_events(con, pages, run_id)
     articles, rejected = extract_batch(pages)
     load.record_rejections(con, rejected, run_id)
-    outcome = _store(con, articles, taxonomy, run_id)
+    outcome = _store(con, articles, taxonomy, run_id, gazetteer)
     outcome.fetched = sum(1 for p in pages if p.ok)
     outcome.fetch_errors = sum(1 for p in pages if not p.ok)
     outcome.rejected = len(rejected)
@@ -144,6 +162,7 @@ def ingest(
     db_path: str | None = None,
     feeds_file: str | None = None,
     topics_file: str | None = None,
+    entities_file: str | None = None,
     capture: bool = True,
     live: bool = True,
     batch_size: int = 25,
@@ -152,13 +171,14 @@ def ingest(
     logger = get_run_logger()
     run_id = str(flow_run.get_id() or uuid.uuid4())
     taxonomy = load_taxonomy(Path(topics_file) if topics_file else DEFAULT_TOPICS)
+    gazetteer = load_gazetteer(Path(entities_file) if entities_file else DEFAULT_ENTITIES)
     all_sources = load_sources(Path(feeds_file) if feeds_file else DEFAULT_FEEDS)
     sources = select_sources(all_sources, capture=capture, live=live)
     con = db.connect(Path(db_path) if db_path else None)
     try:
         load.start_run(con, run_id)
         load.register_sources(con, all_sources)
-        seeds_added = load_seeds(con, CORPUS_DIR, taxonomy, run_id)
+        seeds_added = load_seeds(con, CORPUS_DIR, taxonomy, run_id, gazetteer)
         logger.info("seed corpus: %d new seed articles loaded", seeds_added)
         with (
             CaptureServer() as capture_server,
@@ -181,7 +201,7 @@ def ingest(
             total = BatchOutcome()
             for start in range(0, len(todo), batch_size):
                 pages = fetch_pages(fetcher, todo[start : start + batch_size])
-                total.add(process_pages(con, pages, taxonomy, run_id))
+                total.add(process_pages(con, pages, taxonomy, run_id, gazetteer))
         summary = {
             "run_id": run_id,
             "sources_ok": sum(r.ok for r in feed_results),

@@ -41,3 +41,58 @@ def test_hindi_and_russian_terms_match() -> None:
 def test_negative_phrase_cancels_match(tmp_path: Path) -> None:
     text = "The defence lawyer argued the case. " * 5
     assert tag_article(_article("Court hears case", text), TAXONOMY) == ()
+
+
+def test_evidence_names_term_place_and_count() -> None:
+    article = _article(
+        "Russia offers India more crude oil",
+        "Russian crude oil exports to India rose again. "
+        + "Officials met in Delhi to talk about ties. " * 20
+        + "Refiners said crude oil discounts had narrowed.",
+    )
+    energy = {t.topic: t for t in tag_article(article, TAXONOMY)}["energy"]
+    assert "crude oil@titlex1" in energy.evidence
+    assert "crude oil@leadx1" in energy.evidence
+    assert "crude oil@bodyx1" in energy.evidence
+    assert "refiner*@bodyx1" in energy.evidence
+    assert energy.evidence[0].startswith("crude oil@"), "strongest evidence comes first"
+
+
+def test_a_passing_mention_deep_in_a_long_story_does_not_tag() -> None:
+    filler = "The delegation discussed education, culture, tourism and visas with their hosts. " * 40
+    passing = _article("Ministers meet on culture ties", filler + "Oil was not on the agenda.")
+    lead = "Oil supplies and crude oil prices led the talks. "
+    salient = _article("Oil on the agenda as ministers meet", lead + filler)
+    assert "energy" not in {t.topic for t in tag_article(passing, TAXONOMY)}
+    assert "energy" in {t.topic for t in tag_article(salient, TAXONOMY)}
+
+
+def test_company_names_and_negative_phrases_do_not_count() -> None:
+    palm = _article("Malaysia palm oil output falls", "Crude palm oil and vegetable oil stocks fell in February.")
+    company = _article("Numac Oil and Gas Ltd sees results improving", "Numac Oil and Gas Ltd said profit rose.")
+    assert "energy" not in {t.topic for t in tag_article(palm, TAXONOMY)}
+    assert "energy" not in {t.topic for t in tag_article(company, TAXONOMY)}
+
+
+def test_dotted_acronyms_match() -> None:
+    tags = tag_article(_article("C.I.A. and N.A.T.O. review troops", "The C.I.A. briefed N.A.T.O. allies."), TAXONOMY)
+    defence = {t.topic: t for t in tags}["defence"]
+    assert any(e.startswith("CIA@title") for e in defence.evidence)
+    assert any(e.startswith("NATO@lead") for e in defence.evidence)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "topic", "term"),
+    [
+        ("भारत रूस रक्षा सहयोग", "भारत और रूस की सेना ने संयुक्त अभ्यास किया। ब्रह्मोस मिसाइल का परीक्षण हुआ।", "defence", "मिसाइल"),
+        ("रूस से कच्चे तेल का आयात बढ़ा", "भारत ने रूसी कच्चे तेल की खरीद बढ़ाई।", "energy", "कच्चे तेल"),
+        ("भारत-रूस व्यापार घाटा", "द्विपक्षीय व्यापार में भारत का व्यापार घाटा बढ़ा।", "trade", "व्यापार घाटा"),
+        ("Россия и Индия: военное сотрудничество", "Поставки С-400 и истребителей Су-57.", "defence", "С-400"),
+        ("Индия нарастила импорт российской нефти", "Закупки нефти и СПГ выросли.", "energy", "нефт*"),
+        ("Товарооборот России и Индии вырос", "Товарооборот и экспорт растут.", "trade", "товарооборот*"),
+    ],
+)
+def test_hindi_and_russian_terms_carry_evidence(title: str, text: str, topic: str, term: str) -> None:
+    tags = {t.topic: t for t in tag_article(_article(title, text), TAXONOMY)}
+    assert topic in tags
+    assert any(e.startswith(f"{term}@") for e in tags[topic].evidence)

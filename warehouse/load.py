@@ -10,7 +10,7 @@ from typing import Any
 import duckdb
 
 from extractors.fingerprints import signature_to_bytes
-from extractors.records import FeedResult, FetchedPage, ProcessedArticle, Source
+from extractors.records import EntityCount, FeedResult, FetchedPage, ProcessedArticle, Source, TopicTag
 from warehouse.bulk import Table, bulk_insert
 from warehouse.db import transaction
 
@@ -79,7 +79,9 @@ def record_rejections(con: duckdb.DuckDBPyConnection, rejected: list[tuple[Fetch
 
 
 def _article_rows(items: list[ProcessedArticle], run_id: str | None) -> dict[str, list[list[Any]]]:
-    rows: dict[str, list[list[Any]]] = {k: [] for k in ("articles", "aliases", "raw", "fps", "bands", "dups", "tags")}
+    rows: dict[str, list[list[Any]]] = {
+        k: [] for k in ("articles", "aliases", "raw", "fps", "bands", "dups", "tags", "entities")
+    }
     for item in items:
         a, fp = item.article, item.fingerprint
         rows["articles"].append(
@@ -106,7 +108,8 @@ def _article_rows(items: list[ProcessedArticle], run_id: str | None) -> dict[str
         if item.duplicate is not None:
             d = item.duplicate
             rows["dups"].append([d.article_id, d.kind, d.score, d.matched_article_id, d.detail])
-        rows["tags"].extend([t.article_id, t.topic, t.score, list(t.evidence), t.tagger_version] for t in item.tags)
+        rows["tags"].extend(tag_row(t) for t in item.tags)
+        rows["entities"].extend(entity_row(e) for e in item.entities)
     return rows
 
 
@@ -166,7 +169,28 @@ TABLES = {
         ),
         key=("article_id", "topic", "tagger_version"),
     ),
+    "entities": Table(
+        name="article_entities",
+        columns=(
+            ("article_id", "VARCHAR"),
+            ("entity", "VARCHAR"),
+            ("kind", "VARCHAR"),
+            ("mentions", "INTEGER"),
+            ("in_title", "BOOLEAN"),
+            ("aliases", "VARCHAR[]"),
+            ("gazetteer_version", "VARCHAR"),
+        ),
+        key=("article_id", "entity", "gazetteer_version"),
+    ),
 }
+
+
+def tag_row(t: TopicTag) -> list[Any]:
+    return [t.article_id, t.topic, t.score, list(t.evidence), t.tagger_version]
+
+
+def entity_row(e: EntityCount) -> list[Any]:
+    return [e.article_id, e.entity, e.kind, e.mentions, e.in_title, list(e.aliases), e.gazetteer_version]
 
 
 def load_articles(con: duckdb.DuckDBPyConnection, items: list[ProcessedArticle], run_id: str | None) -> int:
