@@ -1,16 +1,12 @@
-"""Pure batch stages between fetching and loading."""
+"""Pure batch stages around analysis: entry selection, seed loading, and the dedup judgement."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from extractors.dedup import KnownFingerprints, judge_batch
-from extractors.entities import Gazetteer
-from extractors.entities import extract_batch as extract_entity_batch
-from extractors.html import ExtractionError, extract_article
-from extractors.records import Article, FeedEntry, FetchedPage, Fingerprint, ProcessedArticle
+from extractors.records import AnalyzedArticle, Article, FeedEntry, ProcessedArticle
 from extractors.seeds import seed_to_article
-from extractors.topics import Taxonomy, tag_batch
 from extractors.urls import canonical_url
 
 
@@ -26,40 +22,21 @@ def unique_entries(entries: list[FeedEntry]) -> list[tuple[str, FeedEntry]]:
     return out
 
 
-def extract_batch(pages: list[FetchedPage]) -> tuple[list[Article], list[tuple[FetchedPage, str]]]:
-    """Articles from fetched pages, and the pages rejected with the reason."""
-    articles: list[Article] = []
-    rejected: list[tuple[FetchedPage, str]] = []
-    for page in pages:
-        if not page.ok:
-            continue
-        content_type = (page.content_type or "text/html").lower()
-        if not any(t in content_type for t in ("html", "xml", "text/plain")):
-            rejected.append((page, f"not an HTML page: {content_type}"))
-            continue
-        try:
-            articles.append(extract_article(page))
-        except ExtractionError as exc:
-            rejected.append((page, str(exc)))
-    return articles, rejected
-
-
 def load_seed_articles(corpus_dir: Path) -> list[Article]:
     return [seed_to_article(p.name, p.read_text(encoding="utf-8")) for p in sorted(corpus_dir.glob("*.txt"))]
 
 
-def process_articles(
-    articles: list[Article],
-    fps: list[Fingerprint],
-    known: KnownFingerprints,
-    taxonomy: Taxonomy,
-    gazetteer: Gazetteer | None = None,
-) -> list[ProcessedArticle]:
-    """Judge a fingerprinted batch against what is known, tag it, and count its entities."""
-    verdicts = judge_batch(list(zip(articles, fps, strict=True)), known)
-    tags = tag_batch(articles, taxonomy)
-    entities = extract_entity_batch(articles, gazetteer) if gazetteer else [()] * len(articles)
+def judge_analyzed(items: list[AnalyzedArticle], known: KnownFingerprints) -> list[ProcessedArticle]:
+    """Judge analyzed articles against stored originals and earlier originals of the batch."""
+    verdicts = judge_batch([(i.article, i.fingerprint) for i in items], known)
     return [
-        ProcessedArticle(article=a, fingerprint=fp, duplicate=v, tags=t, entities=e)
-        for a, fp, v, t, e in zip(articles, fps, verdicts, tags, entities, strict=True)
+        ProcessedArticle(
+            article=i.article,
+            fingerprint=i.fingerprint,
+            duplicate=verdict,
+            tags=i.tags,
+            entities=i.entities,
+            raw_gzip=i.raw_gzip,
+        )
+        for i, verdict in zip(items, verdicts, strict=True)
     ]

@@ -114,6 +114,26 @@ class TopicTag:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Rejection:
+    """A fetched page that held no article, and why."""
+
+    url: str
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnalyzedArticle:
+    """Everything about one article that needs no warehouse: computed in worker processes."""
+
+    article: Article  # raw_html travels compressed in raw_gzip instead
+    raw_gzip: bytes
+    fingerprint: Fingerprint
+    tags: tuple[TopicTag, ...]
+    entities: tuple[EntityCount, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
 class ProcessedArticle:
     """An article with everything the warehouse stores about it, ready for one load."""
 
@@ -122,6 +142,7 @@ class ProcessedArticle:
     duplicate: DuplicateVerdict | None
     tags: tuple[TopicTag, ...]
     entities: tuple[EntityCount, ...] = ()
+    raw_gzip: bytes = b""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,15 +11,17 @@ from typing import Any
 import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 
+from extractors.analyze import analyze_article
 from extractors.entities import Gazetteer, load_gazetteer
 from extractors.feeds import FeedParseError, parse_feed
-from extractors.fingerprints import fingerprint_batch
-from extractors.pipeline import extract_batch, load_seed_articles, process_articles, unique_entries
-from extractors.records import Article, FeedEntry, FeedResult, FetchedPage, Source
+from extractors.pipeline import judge_analyzed, load_seed_articles, unique_entries
+from extractors.records import AnalyzedArticle, FeedEntry, FeedResult, FetchedPage, Rejection, Source
 from extractors.sources import load_sources
 from extractors.topics import Taxonomy, load_taxonomy
+from flows.analysis import Analyzer
 from flows.capture import CAPTURE_SCHEME, CaptureServer
 from flows.fetch import FetchSettings, HttpFetcher
 from warehouse import db, load, lookups, stats
@@ -29,6 +31,8 @@ DEFAULT_FEEDS = SEEDS_DIR / "feeds.toml"
 DEFAULT_TOPICS = SEEDS_DIR / "topics.toml"
 DEFAULT_ENTITIES = SEEDS_DIR / "entities.toml"
 CORPUS_DIR = SEEDS_DIR / "corpus"
+# Batches in flight beyond the one being stored: fetch and analysis of the next batches overlap the load.
+PIPELINE_DEPTH = 2
 
 
 @dataclass(kw_only=True)
@@ -49,17 +53,10 @@ class BatchOutcome:
         self.tags.update(other.tags)
 
 
-def _store(
-    con: duckdb.DuckDBPyConnection,
-    articles: list[Article],
-    taxonomy: Taxonomy,
-    run_id: str,
-    gazetteer: Gazetteer | None = None,
-) -> BatchOutcome:
-    fps = fingerprint_batch(articles)
-    items = list(zip(articles, fps, strict=True))
-    known = lookups.known_fingerprints(con, items)
-    processed = process_articles(articles, fps, known, taxonomy, gazetteer)
+def _store(con: duckdb.DuckDBPyConnection, analyzed: list[AnalyzedArticle], run_id: str) -> BatchOutcome:
+    """Judge against the warehouse and load, in one transaction per batch."""
+    known = lookups.known_fingerprints(con, [(a.article, a.fingerprint) for a in analyzed])
+    processed = judge_analyzed(analyzed, known)
     outcome = BatchOutcome(new_articles=load.load_articles(con, processed, run_id))
     for p in processed:
         if p.duplicate is not None:
@@ -80,7 +77,7 @@ def load_seeds(
     present = lookups.seeds_loaded(con)
     missing = [a for a in load_seed_articles(corpus_dir) if a.url not in present]
     if missing:
-        _store(con, missing, taxonomy, run_id, gazetteer)
+        _store(con, [analyze_article(a, taxonomy, gazetteer) for a in missing], run_id)
     return len(missing)
 
 
@@ -131,22 +128,34 @@ def fetch_pages(fetcher: HttpFetcher, batch: list[tuple[str, FeedEntry]]) -> lis
     ]
 
 
-@task(name="extract-dedup-tag-load", cache_policy=NO_CACHE)
-def process_pages(
+@task(name="extract-fingerprint-tag", cache_policy=NO_CACHE)
+def analyze_batch(analyzer: Analyzer, pages: list[FetchedPage]) -> tuple[list[AnalyzedArticle], list[Rejection]]:
+    return analyzer.analyze(pages)
+
+
+@task(name="dedup-load", cache_policy=NO_CACHE)
+def store_batch(
     con: duckdb.DuckDBPyConnection,
     pages: list[FetchedPage],
-    taxonomy: Taxonomy,
+    analysis: tuple[list[AnalyzedArticle], list[Rejection]],
     run_id: str,
-    gazetteer: Gazetteer | None = None,
 ) -> BatchOutcome:
+    analyzed, rejected = analysis
     load.record_page_events(con, pages, run_id)
-    articles, rejected = extract_batch(pages)
     load.record_rejections(con, rejected, run_id)
-    outcome = _store(con, articles, taxonomy, run_id, gazetteer)
+    outcome = _store(con, analyzed, run_id)
     outcome.fetched = sum(1 for p in pages if p.ok)
     outcome.fetch_errors = sum(1 for p in pages if not p.ok)
     outcome.rejected = len(rejected)
     return outcome
+
+
+BatchFutures = tuple[PrefectFuture[list[FetchedPage]], PrefectFuture[tuple[list[AnalyzedArticle], list[Rejection]]]]
+
+
+def _drain(con: duckdb.DuckDBPyConnection, futures: BatchFutures, run_id: str) -> BatchOutcome:
+    pages_future, analysis_future = futures
+    return store_batch(con, pages_future.result(), analysis_future.result(), run_id)
 
 
 def select_sources(sources: list[Source], *, capture: bool, live: bool) -> list[Source]:
@@ -199,9 +208,21 @@ def ingest(
                 len(todo),
             )
             total = BatchOutcome()
-            for start in range(0, len(todo), batch_size):
-                pages = fetch_pages(fetcher, todo[start : start + batch_size])
-                total.add(process_pages(con, pages, taxonomy, run_id, gazetteer))
+            with Analyzer(
+                taxonomy,
+                gazetteer,
+                topics_file=Path(topics_file) if topics_file else DEFAULT_TOPICS,
+                entities_file=Path(entities_file) if entities_file else DEFAULT_ENTITIES,
+                expected_pages=len(todo),
+            ) as analyzer:
+                in_flight: deque[BatchFutures] = deque()
+                for start in range(0, len(todo), batch_size):
+                    pages_future = fetch_pages.submit(fetcher, todo[start : start + batch_size])
+                    in_flight.append((pages_future, analyze_batch.submit(analyzer, pages_future, return_state=False)))
+                    if len(in_flight) > PIPELINE_DEPTH:
+                        total.add(_drain(con, in_flight.popleft(), run_id))
+                while in_flight:
+                    total.add(_drain(con, in_flight.popleft(), run_id))
         summary = {
             "run_id": run_id,
             "sources_ok": sum(r.ok for r in feed_results),

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extractors.records import Article
+import duckdb
+
+from extractors.analyze import analyze_article
+from extractors.entities import Gazetteer
+from extractors.pipeline import judge_analyzed
+from extractors.records import Article, ProcessedArticle
 from extractors.seeds import seed_to_article
+from extractors.topics import Taxonomy
 from extractors.urls import article_id
 from tests.conftest import seed_path
+from warehouse import lookups
 
 
 def seed_article(prefix: str) -> Article:
@@ -24,3 +31,12 @@ def copy_of(article: Article, url: str, *, source: str = "copy", text: str | Non
         text=article.text if text is None else text,
         published=article.published,
     )
+
+
+def judged(
+    con: duckdb.DuckDBPyConnection, articles: list[Article], taxonomy: Taxonomy, gazetteer: Gazetteer | None = None
+) -> list[ProcessedArticle]:
+    """Analyze articles and judge them against what `con` already stores, as the flow does."""
+    analyzed = [analyze_article(a, taxonomy, gazetteer) for a in articles]
+    known = lookups.known_fingerprints(con, [(a.article, a.fingerprint) for a in analyzed])
+    return judge_analyzed(analyzed, known)

@@ -119,3 +119,37 @@ def test_bundled_capture_run_flags_every_copy(prefect_harness: None, db_path: Pa
     con.close()
     again = ingest(db_path=str(db_path), capture=True, live=False)
     assert again["new_articles"] == 0 and again["duplicates"] == {}
+
+
+def test_big_run_analyzes_in_worker_processes_in_feed_order(
+    prefect_harness: None, tmp_path: Path, httpserver: HTTPServer, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.analysis import POOL_MIN_PAGES
+    from flows.ingest import ingest
+
+    monkeypatch.setenv("NEWSWATCH_WORKERS", "2")
+    page = (CAPTURE / "sites" / "www.aninews.in" / ANI_PATH / "index.html").read_text(encoding="utf-8")
+    n = POOL_MIN_PAGES + 10
+    for i in range(n):
+        # Each copy gets its own closing paragraph, so each is a near-copy of the seed, not an exact one.
+        body = page.replace(
+            "</article>", f"<p>Copy number {i} of the syndicated report, filed separately.</p></article>"
+        )
+        httpserver.expect_request(f"/copy/{i}").respond_with_data(body, content_type="text/html")
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        _rss([(f"copy {i}", httpserver.url_for(f"/copy/{i}")) for i in range(n)]), content_type="application/rss+xml"
+    )
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text(f'[[source]]\nname = "copies"\nkind = "rss"\nurl = "{httpserver.url_for("/feed.xml")}"\n')
+
+    summary = ingest(db_path=str(db_path), feeds_file=str(feeds), capture=False, live=True, batch_size=20)
+    assert summary["new_articles"] == n
+    assert sum(summary["duplicates"].values()) == n
+    con = db.connect(db_path)
+    matched = con.execute(
+        "SELECT DISTINCT m.is_seed FROM duplicates d JOIN articles m ON m.article_id = d.matched_article_id"
+    ).fetchall()
+    assert matched == [(True,)]
+    (raw,) = con.execute("SELECT count(*) FROM raw_pages").fetchone()  # type: ignore[misc]
+    assert raw == n
+    con.close()

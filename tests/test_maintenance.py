@@ -3,12 +3,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from extractors.dedup import KnownFingerprints
-from extractors.fingerprints import fingerprint_batch
-from extractors.pipeline import process_articles
 from extractors.topics import load_taxonomy
 from tests.conftest import PROJECT
-from tests.helpers import copy_of, seed_article
+from tests.helpers import copy_of, judged, seed_article
 from warehouse import db, load, maintenance, stats
 
 TAXONOMY = load_taxonomy(PROJECT / "seeds" / "topics.toml")
@@ -19,7 +16,7 @@ def _filled(db_path: Path) -> duckdb.DuckDBPyConnection:
     copy = copy_of(seed, "https://example.org/copy")
     con = db.connect(db_path)
     articles = [seed, copy]
-    processed = process_articles(articles, fingerprint_batch(articles), KnownFingerprints(), TAXONOMY)
+    processed = judged(con, articles, TAXONOMY)
     load.load_articles(con, processed, "run-1")
     return con
 

@@ -6,14 +6,12 @@ import duckdb
 from typer.testing import CliRunner
 
 from extractors.entities import load_gazetteer
-from extractors.fingerprints import fingerprint_batch
-from extractors.pipeline import process_articles
 from extractors.topics import load_taxonomy
 from flows.cli import app
 from flows.retag import retag_stored
 from tests.conftest import PROJECT
-from tests.helpers import seed_article
-from warehouse import db, load, lookups
+from tests.helpers import judged, seed_article
+from warehouse import db, load
 
 TOPICS = PROJECT / "seeds" / "topics.toml"
 GAZETTEER = load_gazetteer(PROJECT / "seeds" / "entities.toml")
@@ -22,9 +20,7 @@ GAZETTEER = load_gazetteer(PROJECT / "seeds" / "entities.toml")
 def _load_seeds(db_path: Path, topics: Path) -> None:
     seeds = [seed_article(p) for p in ("000", "003", "004")]
     con = db.connect(db_path)
-    fps = fingerprint_batch(seeds)
-    known = lookups.known_fingerprints(con, list(zip(seeds, fps, strict=True)))
-    processed = process_articles(seeds, fps, known, load_taxonomy(topics), GAZETTEER)
+    processed = judged(con, seeds, load_taxonomy(topics), GAZETTEER)
     load.load_articles(con, processed, "run-1")
     con.close()
 

@@ -1,10 +1,8 @@
 from pathlib import Path
 
-from extractors.fingerprints import fingerprint_batch
-from extractors.pipeline import process_articles
 from extractors.topics import load_taxonomy
 from tests.conftest import PROJECT
-from tests.helpers import copy_of, seed_article
+from tests.helpers import copy_of, judged, seed_article
 from warehouse import db, load, lookups, stats
 
 TAXONOMY = load_taxonomy(PROJECT / "seeds" / "topics.toml")
@@ -27,17 +25,12 @@ def test_batch_load_is_idempotent_and_dedup_reads_the_store(db_path: Path) -> No
     seed = seed_article("000")
     copy = copy_of(seed, "https://theprint.in/world/x/1")
     con = db.connect(db_path)
-    fps = fingerprint_batch([seed])
-    first = process_articles(
-        [seed], fps, lookups.known_fingerprints(con, list(zip([seed], fps, strict=True))), TAXONOMY
-    )
+    first = judged(con, [seed], TAXONOMY)
     assert load.load_articles(con, first, "run-1") == 1
     assert load.load_articles(con, first, "run-2") == 0
     before = _counts(con)
 
-    fps = fingerprint_batch([copy])
-    known = lookups.known_fingerprints(con, list(zip([copy], fps, strict=True)))
-    second = process_articles([copy], fps, known, TAXONOMY)
+    second = judged(con, [copy], TAXONOMY)
     assert second[0].duplicate is not None
     assert second[0].duplicate.matched_article_id == seed.article_id
     assert load.load_articles(con, second, "run-3") == 1

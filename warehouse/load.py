@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 from datetime import datetime
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 import duckdb
 
 from extractors.fingerprints import signature_to_bytes
-from extractors.records import EntityCount, FeedResult, FetchedPage, ProcessedArticle, Source, TopicTag
+from extractors.records import EntityCount, FeedResult, FetchedPage, ProcessedArticle, Rejection, Source, TopicTag
 from warehouse.bulk import Table, bulk_insert
 from warehouse.db import transaction
 
@@ -68,13 +67,13 @@ def record_page_events(con: duckdb.DuckDBPyConnection, pages: list[FetchedPage],
         )
 
 
-def record_rejections(con: duckdb.DuckDBPyConnection, rejected: list[tuple[FetchedPage, str]], run_id: str) -> None:
+def record_rejections(con: duckdb.DuckDBPyConnection, rejected: list[Rejection], run_id: str) -> None:
     if not rejected:
         return
     with transaction(con):
         con.executemany(
             "INSERT INTO rejected_pages (url, source, reason, run_id) VALUES (?, ?, ?, ?) ON CONFLICT (url) DO NOTHING",
-            [[p.canonical_url, p.entry.source, reason, run_id] for p, reason in rejected],
+            [[r.url, r.source, r.reason, run_id] for r in rejected],
         )
 
 
@@ -101,8 +100,8 @@ def _article_rows(items: list[ProcessedArticle], run_id: str | None) -> dict[str
         )
         for alias in {a.url, *a.aliases}:
             rows["aliases"].append([alias, a.article_id])
-        if a.raw_html:
-            rows["raw"].append([a.article_id, "gzip", gzip.compress(a.raw_html, compresslevel=6)])
+        if item.raw_gzip:
+            rows["raw"].append([a.article_id, "gzip", item.raw_gzip])
         rows["fps"].append([a.article_id, fp.text_hash, fp.title_key, signature_to_bytes(fp.minhash)])
         rows["bands"].extend([key, a.article_id] for key in fp.band_keys)
         if item.duplicate is not None:
