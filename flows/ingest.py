@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,9 @@ from extractors.pipeline import extract_batch, load_seed_articles, process_artic
 from extractors.records import Article, FeedEntry, FeedResult, FetchedPage, Source
 from extractors.sources import load_sources
 from extractors.topics import Taxonomy, load_taxonomy
+from flows import progress
 from flows.capture import CAPTURE_SCHEME, CaptureServer
+from flows.db_lock import hold_database
 from flows.fetch import FetchSettings, HttpFetcher
 from warehouse import db, load, lookups, stats
 
@@ -147,14 +150,18 @@ def ingest(
     capture: bool = True,
     live: bool = True,
     batch_size: int = 25,
+    lock_wait_s: float = 300.0,
 ) -> dict[str, Any]:
-    """Fetch every enabled source once and store what is new."""
+    """Fetch every enabled source once and store what is new. One ingest at a time per database."""
     logger = get_run_logger()
     run_id = str(flow_run.get_id() or uuid.uuid4())
     taxonomy = load_taxonomy(Path(topics_file) if topics_file else DEFAULT_TOPICS)
     all_sources = load_sources(Path(feeds_file) if feeds_file else DEFAULT_FEEDS)
     sources = select_sources(all_sources, capture=capture, live=live)
-    con = db.connect(Path(db_path) if db_path else None)
+    db_file = Path(db_path) if db_path else db.default_db_path()
+    lock = ExitStack()
+    lock.enter_context(hold_database(db_file, "ingest", wait_s=lock_wait_s))
+    con = db.connect(db_file)
     try:
         load.start_run(con, run_id)
         load.register_sources(con, all_sources)
@@ -165,6 +172,7 @@ def ingest(
             HttpFetcher(FetchSettings.from_env(), capture_server.replay) as fetcher,
         ):
             feed_results = fetch_feeds(fetcher, sources)
+            progress.advance("feeds", len(sources), total=len(sources))
             load.record_feed_results(con, feed_results, run_id)
             entries = [e for r in feed_results for e in r.entries]
             candidates = unique_entries(entries)
@@ -182,6 +190,7 @@ def ingest(
             for start in range(0, len(todo), batch_size):
                 pages = fetch_pages(fetcher, todo[start : start + batch_size])
                 total.add(process_pages(con, pages, taxonomy, run_id))
+                progress.advance("articles", len(pages), total=len(todo))
         summary = {
             "run_id": run_id,
             "sources_ok": sum(r.ok for r in feed_results),
@@ -208,3 +217,4 @@ def ingest(
         return summary
     finally:
         con.close()
+        lock.close()
