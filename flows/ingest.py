@@ -161,7 +161,11 @@ def ingest(
     db_file = Path(db_path) if db_path else db.default_db_path()
     lock = ExitStack()
     lock.enter_context(hold_database(db_file, "ingest", wait_s=lock_wait_s))
-    con = db.connect(db_file)
+    try:
+        con = db.connect(db_file)
+    except BaseException:
+        lock.close()
+        raise
     try:
         load.start_run(con, run_id)
         load.register_sources(con, all_sources)
