@@ -10,6 +10,7 @@ help:
 	@echo "make run    - create .venv, install pinned deps, run the ingest flow once"
 	@echo "make test   - install dev deps, lint, and run the test suite"
 	@echo "make lint   - ruff and mypy"
+	@echo "make serve  - Prefect server on 127.0.0.1:4200 and the prefect.yaml schedules (Ctrl-C stops)"
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)

@@ -11,8 +11,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from flows import report_cli, search_cli
 from flows.cli_db import db_app
 from flows.prefect_server import prefect_api, prefect_environment
+from flows.progress import progress_display
 from flows.retag import retag_command
 from warehouse import db, stats
 
@@ -75,13 +77,14 @@ def run(
         console.print(f"[dim]Prefect API {api_url}[/]")
         from flows.ingest import ingest
 
-        summary = ingest(
-            db_path=str(db_path) if db_path else None,
-            feeds_file=str(feeds) if feeds else None,
-            capture=capture,
-            live=live,
-            batch_size=batch_size,
-        )
+        with progress_display(console):
+            summary = ingest(
+                db_path=str(db_path) if db_path else None,
+                feeds_file=str(feeds) if feeds else None,
+                capture=capture,
+                live=live,
+                batch_size=batch_size,
+            )
     _print_summary(summary, time.monotonic() - started)
 
 
@@ -110,6 +113,18 @@ def stats_command(
 
 
 app.command(name="retag")(retag_command)
+
+app.command(name="report")(report_cli.report_command)
+app.command(name="search")(search_cli.search_command)
+
+
+@app.command()
+def serve(port: Annotated[int, typer.Option(help="Port of the local Prefect server on 127.0.0.1.")] = 4200) -> None:
+    """Start a Prefect server on 127.0.0.1 and run the prefect.yaml schedules here until Ctrl-C."""
+    from flows.serve import serve_forever
+
+    serve_forever(port)
+
 
 if __name__ == "__main__":
     app()

@@ -49,14 +49,13 @@ def import_command(directory: Path, db_path: DbOption = None) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(target))
     try:
-        maintenance.import_parquet(con, directory)
-        applied = db.migrate(con)
+        loaded = maintenance.import_parquet(con, directory)
     except (FileExistsError, FileNotFoundError) as exc:
         console.print(f"[red]{exc}[/]")
         raise typer.Exit(1) from exc
     finally:
         con.close()
-    console.print(f"imported {directory} into {target}" + (f"; applied {', '.join(applied)}" if applied else ""))
+    console.print(f"imported {sum(loaded.values())} rows in {len(loaded)} tables from {directory} into {target}")
 
 
 @db_app.command("check")

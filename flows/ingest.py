@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter, deque
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,10 @@ from extractors.pipeline import judge_analyzed, load_seed_articles, unique_entri
 from extractors.records import AnalyzedArticle, FeedEntry, FeedResult, FetchedPage, Rejection, Source
 from extractors.sources import load_sources
 from extractors.topics import Taxonomy, load_taxonomy
+from flows import progress
 from flows.analysis import Analyzer
 from flows.capture import CAPTURE_SCHEME, CaptureServer
+from flows.db_lock import hold_database
 from flows.fetch import FetchSettings, HttpFetcher
 from warehouse import db, load, lookups, stats
 
@@ -158,6 +161,11 @@ def _drain(con: duckdb.DuckDBPyConnection, futures: BatchFutures, run_id: str) -
     return store_batch(con, pages_future.result(), analysis_future.result(), run_id)
 
 
+def _advance(total: BatchOutcome, batch: BatchOutcome, expected: int) -> None:
+    total.add(batch)
+    progress.advance("articles", batch.fetched + batch.fetch_errors, total=expected)
+
+
 def select_sources(sources: list[Source], *, capture: bool, live: bool) -> list[Source]:
     def wanted(s: Source) -> bool:
         is_capture = s.url.startswith(CAPTURE_SCHEME)
@@ -175,15 +183,23 @@ def ingest(
     capture: bool = True,
     live: bool = True,
     batch_size: int = 25,
+    lock_wait_s: float = 300.0,
 ) -> dict[str, Any]:
-    """Fetch every enabled source once and store what is new."""
+    """Fetch every enabled source once and store what is new. One ingest at a time per database."""
     logger = get_run_logger()
     run_id = str(flow_run.get_id() or uuid.uuid4())
     taxonomy = load_taxonomy(Path(topics_file) if topics_file else DEFAULT_TOPICS)
     gazetteer = load_gazetteer(Path(entities_file) if entities_file else DEFAULT_ENTITIES)
     all_sources = load_sources(Path(feeds_file) if feeds_file else DEFAULT_FEEDS)
     sources = select_sources(all_sources, capture=capture, live=live)
-    con = db.connect(Path(db_path) if db_path else None)
+    db_file = Path(db_path) if db_path else db.default_db_path()
+    lock = ExitStack()
+    lock.enter_context(hold_database(db_file, "ingest", wait_s=lock_wait_s))
+    try:
+        con = db.connect(db_file)
+    except BaseException:
+        lock.close()
+        raise
     try:
         load.start_run(con, run_id)
         load.register_sources(con, all_sources)
@@ -194,6 +210,7 @@ def ingest(
             HttpFetcher(FetchSettings.from_env(), capture_server.replay) as fetcher,
         ):
             feed_results = fetch_feeds(fetcher, sources)
+            progress.advance("feeds", len(sources), total=len(sources))
             load.record_feed_results(con, feed_results, run_id)
             entries = [e for r in feed_results for e in r.entries]
             candidates = unique_entries(entries)
@@ -220,9 +237,9 @@ def ingest(
                     pages_future = fetch_pages.submit(fetcher, todo[start : start + batch_size])
                     in_flight.append((pages_future, analyze_batch.submit(analyzer, pages_future, return_state=False)))
                     if len(in_flight) > PIPELINE_DEPTH:
-                        total.add(_drain(con, in_flight.popleft(), run_id))
+                        _advance(total, _drain(con, in_flight.popleft(), run_id), len(todo))
                 while in_flight:
-                    total.add(_drain(con, in_flight.popleft(), run_id))
+                    _advance(total, _drain(con, in_flight.popleft(), run_id), len(todo))
         summary = {
             "run_id": run_id,
             "sources_ok": sum(r.ok for r in feed_results),
@@ -249,3 +266,4 @@ def ingest(
         return summary
     finally:
         con.close()
+        lock.close()

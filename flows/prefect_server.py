@@ -41,12 +41,15 @@ def start_server(port: int, log_path: Path) -> subprocess.Popen[bytes]:
     prefect_environment()
     log_path.parent.mkdir(parents=True, exist_ok=True)
     prefect_bin = Path(sys.executable).with_name("prefect")
+    # The dashboard asks the API at PREFECT_UI_API_URL, which defaults to port 4200 whatever --port says.
+    env = {"PREFECT_UI_API_URL": f"http://127.0.0.1:{port}/api", **os.environ}
     with log_path.open("ab") as log:
         return subprocess.Popen(
             [str(prefect_bin), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            env=env,
         )
 
 

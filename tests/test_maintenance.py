@@ -29,7 +29,8 @@ def test_export_then_import_reproduces_the_database(tmp_path: Path) -> None:
     assert (tmp_path / "export" / "articles.parquet").is_file()
 
     target = duckdb.connect(str(tmp_path / "b.duckdb"))
-    maintenance.import_parquet(target, tmp_path / "export")
+    loaded = maintenance.import_parquet(target, tmp_path / "export")
+    assert loaded["articles"] == 2
     assert db.migrate(target) == []
     assert stats.collect_stats(target) == before
     with pytest.raises(FileExistsError):

@@ -49,9 +49,25 @@ def migrate(con: duckdb.DuckDBPyConnection, *, up_to: int | None = None) -> list
             raise
         newly.append(path.name)
     if up_to is None:
-        for view in sorted(VIEWS_DIR.glob("*.sql")):
-            con.execute(view.read_text(encoding="utf-8"))
+        create_views(con, sorted(VIEWS_DIR.glob("*.sql")))
     return newly
+
+
+def create_views(con: duckdb.DuckDBPyConnection, files: list[Path]) -> None:
+    """(Re)create views; one that reads a view not made yet is retried after the others, so names need no order."""
+    pending = files
+    while pending:
+        failed: list[Path] = []
+        errors: list[duckdb.CatalogException] = []
+        for view in pending:
+            try:
+                con.execute(view.read_text(encoding="utf-8"))
+            except duckdb.CatalogException as exc:
+                failed.append(view)
+                errors.append(exc)
+        if len(failed) == len(pending):
+            raise errors[0]
+        pending = failed
 
 
 def connect(path: Path | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+
+from warehouse.db import migrate, transaction
 
 # Each check returns the offending keys; an empty result means the check passes.
 INTEGRITY_CHECKS: dict[str, str] = {
@@ -45,26 +48,55 @@ def check_integrity(con: duckdb.DuckDBPyConnection, examples: int = 5) -> list[I
     return problems
 
 
+MANIFEST = "newswatch-export.json"
+
+
 def _quoted(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
+def _tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = con.execute(
+        "SELECT table_name FROM information_schema.tables"
+        " WHERE table_schema = 'main' AND table_type = 'BASE TABLE' ORDER BY table_name"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
 def export_parquet(con: duckdb.DuckDBPyConnection, directory: Path) -> list[Path]:
-    """Write every table as Parquet plus the schema and load scripts DuckDB needs to import it."""
+    """Write every table as one Parquet file, plus a manifest with row counts and schema versions."""
     directory.mkdir(parents=True, exist_ok=True)
     if any(directory.iterdir()):
         raise FileExistsError(f"{directory} is not empty")
-    con.execute(f"EXPORT DATABASE {_quoted(directory)} (FORMAT parquet)")
+    counts: dict[str, int] = {}
+    for table in _tables(con):
+        target = directory / f"{table}.parquet"
+        con.execute(f"COPY {table} TO {_quoted(target)} (FORMAT parquet)")
+        row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+        counts[table] = int(row[0]) if row else 0
+    versions = [r[0] for r in con.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall()]
+    manifest = {"format": 1, "schema_versions": versions, "tables": counts}
+    (directory / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return sorted(directory.iterdir())
 
 
-def import_parquet(con: duckdb.DuckDBPyConnection, directory: Path) -> None:
-    """Load an export into an empty database."""
-    if not (directory / "schema.sql").is_file():
-        raise FileNotFoundError(f"{directory} holds no newswatch export (schema.sql missing)")
-    (tables,) = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main'"
-    ).fetchone() or (0,)
-    if tables:
+def import_parquet(con: duckdb.DuckDBPyConnection, directory: Path) -> dict[str, int]:
+    """Load an export into an empty database: create the current schema, then insert each table by
+    column name, so an export from an older schema version loads into the newer one."""
+    manifest_path = directory / MANIFEST
+    if not manifest_path.is_file():
+        raise FileNotFoundError(f"{directory} holds no newswatch export ({MANIFEST} missing)")
+    if _tables(con):
         raise FileExistsError("the target database is not empty; import into a new file")
-    con.execute(f"IMPORT DATABASE {_quoted(directory)}")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    migrate(con)
+    loaded: dict[str, int] = {}
+    with transaction(con):
+        for table, expected in manifest["tables"].items():
+            if table == "schema_migrations":
+                continue
+            con.execute(
+                f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet({_quoted(directory / f'{table}.parquet')})"
+            )
+            loaded[table] = int(expected)
+    return loaded

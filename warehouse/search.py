@@ -1,0 +1,145 @@
+"""Full-text search over articles with DuckDB's fts extension, loaded from its pip package (no download)."""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+
+INDEX_NAME = "fts_main_articles"
+# Letters and digits of any script stay in the index (the extension's default keeps only a-z).
+TOKEN_IGNORE = r"(\.|[^\p{L}\p{N}])+"
+
+
+class SearchUnavailable(RuntimeError):
+    """The fts extension package is missing or does not match the installed duckdb."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SearchQuery:
+    text: str
+    topic: str | None = None
+    since: date | None = None
+    until: date | None = None
+    limit: int = 20
+
+
+@dataclass(frozen=True, kw_only=True)
+class SearchHit:
+    story_id: str
+    article_id: str
+    score: float
+    title: str
+    url: str
+    source: str
+    day: date
+    topics: tuple[str, ...]
+    copies: int
+
+
+def fts_extension_path() -> Path:
+    spec = importlib.util.find_spec("duckdb_extension_fts")
+    if spec is None or not spec.submodule_search_locations:
+        raise SearchUnavailable("the duckdb-extension-fts package is not installed")
+    package_dir = Path(next(iter(spec.submodule_search_locations)))
+    path = package_dir / "extensions" / f"v{duckdb.__version__}" / "fts.duckdb_extension"
+    if not path.is_file():
+        raise SearchUnavailable(f"no fts extension for duckdb {duckdb.__version__} at {path}")
+    return path
+
+
+def load_fts(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"LOAD '{fts_extension_path()}'")
+
+
+def _corpus_state(con: duckdb.DuckDBPyConnection) -> tuple[int, datetime | None]:
+    row = con.execute("SELECT count(*), max(first_seen_at) FROM articles").fetchone()
+    assert row is not None
+    return int(row[0]), row[1]
+
+
+def index_is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    count, newest = _corpus_state(con)
+    row = con.execute(
+        "SELECT articles, newest_seen FROM search_index_state WHERE index_name = ?", [INDEX_NAME]
+    ).fetchone()
+    has_schema = con.execute(
+        "SELECT count(*) FROM information_schema.schemata WHERE schema_name = ?", [INDEX_NAME]
+    ).fetchone()
+    return bool(has_schema and has_schema[0]) and row is not None and (row[0], row[1]) == (count, newest)
+
+
+def build_index(con: duckdb.DuckDBPyConnection) -> int:
+    """(Re)build the index over title and body of every article; returns how many articles it covers."""
+    load_fts(con)
+    count, newest = _corpus_state(con)
+    con.execute(
+        "PRAGMA create_fts_index('articles', 'article_id', 'title', 'body', stemmer = 'porter',"
+        f" stopwords = 'english', ignore = '{TOKEN_IGNORE}', strip_accents = 1, lower = 1, overwrite = 1)"
+    )
+    con.execute(
+        "INSERT INTO search_index_state (index_name, articles, newest_seen, built_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (index_name) DO UPDATE SET articles = excluded.articles,"
+        " newest_seen = excluded.newest_seen, built_at = excluded.built_at",
+        [INDEX_NAME, count, newest, datetime.now()],
+    )
+    return count
+
+
+SEARCH_SQL = f"""
+WITH scored AS (
+    SELECT a.article_id, {INDEX_NAME}.match_bm25(a.article_id, $text) AS score
+    FROM articles a
+),
+hits AS (
+    SELECT m.story_id, s.article_id, s.score
+    FROM scored s
+    JOIN story_members m ON m.article_id = s.article_id
+    WHERE s.score IS NOT NULL
+),
+best AS (
+    SELECT story_id, arg_max(article_id, score) AS article_id, max(score) AS score, count(*) AS matching
+    FROM hits GROUP BY story_id
+)
+SELECT b.story_id, b.article_id, b.score, t.title, t.url, a.source, t.story_date, t.topics, t.articles
+FROM best b
+JOIN story_timelines t ON t.story_id = b.story_id
+JOIN articles a ON a.article_id = b.article_id
+WHERE ($topic IS NULL OR list_contains(t.topics, $topic))
+  AND ($since IS NULL OR t.story_date >= $since)
+  AND ($until IS NULL OR t.story_date <= $until)
+ORDER BY b.score DESC, t.story_date DESC
+LIMIT $limit
+"""
+
+
+def search(con: duckdb.DuckDBPyConnection, query: SearchQuery) -> list[SearchHit]:
+    """Best-matching stories first; each story once, shown by its best-matching article."""
+    load_fts(con)
+    rows = con.execute(
+        SEARCH_SQL,
+        {
+            "text": query.text,
+            "topic": query.topic,
+            "since": query.since,
+            "until": query.until,
+            "limit": query.limit,
+        },
+    ).fetchall()
+    return [
+        SearchHit(
+            story_id=r[0],
+            article_id=r[1],
+            score=float(r[2]),
+            title=r[3] or "",
+            url=r[4],
+            source=r[5],
+            day=r[6],
+            topics=tuple(r[7]),
+            copies=int(r[8]),
+        )
+        for r in rows
+    ]
