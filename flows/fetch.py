@@ -227,12 +227,17 @@ class HttpFetcher:
             self.gate.pause(host_key, delay)
             attempt += 1
 
-    def get_many(self, urls: Iterable[str], *, purpose: str = "page", source: str | None = None) -> list[HttpResult]:
+    def get_many(
+        self, urls: Iterable[str], *, purpose: str = "page", sources: Iterable[str | None] | None = None
+    ) -> list[HttpResult]:
+        """GET each URL concurrently under the caps; `sources` labels each request in the log."""
         urls = list(urls)
-        if len(urls) <= 1:
-            return [self.get(u, purpose=purpose, source=source) for u in urls]
+        labels = list(sources) if sources is not None else [None] * len(urls)
+        jobs = list(zip(urls, labels, strict=True))
+        if len(jobs) <= 1:
+            return [self.get(u, purpose=purpose, source=s) for u, s in jobs]
         with ThreadPoolExecutor(max_workers=self.settings.max_workers) as pool:
-            return list(pool.map(lambda u: self.get(u, purpose=purpose, source=source), urls))
+            return list(pool.map(lambda job: self.get(job[0], purpose=purpose, source=job[1]), jobs))
 
     def drain_events(self) -> list[FetchEvent]:
         """Every request made since the last drain, in the order they finished."""

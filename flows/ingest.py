@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,19 +15,24 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from extractors.feeds import FeedParseError, parse_feed
 from extractors.fingerprints import fingerprint_batch
+from extractors.health import FeedHealth
 from extractors.pipeline import extract_batch, load_seed_articles, process_articles, unique_entries
 from extractors.records import Article, FeedEntry, FeedResult, FetchedPage, Source
+from extractors.relevance import load_query
 from extractors.sources import load_sources
 from extractors.topics import Taxonomy, load_taxonomy
 from flows.capture import CAPTURE_SCHEME, CaptureServer
 from flows.fetch import FetchSettings, HttpFetcher
-from warehouse import db, load, lookups, stats
+from flows.health import poll_plan, update_health
+from flows.screening import Screen, screen_articles, screen_entries
+from flows.sources import poll_source
+from warehouse import db, feed_health, load, lookups, stats
 
 SEEDS_DIR = db.PROJECT_ROOT / "seeds"
 DEFAULT_FEEDS = SEEDS_DIR / "feeds.toml"
 DEFAULT_TOPICS = SEEDS_DIR / "topics.toml"
+DEFAULT_RELEVANCE = SEEDS_DIR / "relevance.toml"
 CORPUS_DIR = SEEDS_DIR / "corpus"
 
 
@@ -71,37 +78,22 @@ def load_seeds(con: duckdb.DuckDBPyConnection, corpus_dir: Path, taxonomy: Taxon
 
 
 @task(name="fetch-feeds", cache_policy=NO_CACHE)
-def fetch_feeds(fetcher: HttpFetcher, sources: list[Source]) -> list[FeedResult]:
+def fetch_feeds(
+    fetcher: HttpFetcher, sources: list[Source], health: dict[str, FeedHealth], now: datetime
+) -> list[FeedResult]:
+    """Poll each source once (conditional GET, body hash), several hosts at a time under the client's caps."""
     logger = get_run_logger()
-    results = []
-    for source, response in zip(sources, fetcher.get_many(s.url for s in sources), strict=True):
-        entries: list[FeedEntry] = []
-        error, warning = response.error, None
-        if response.ok:
-            try:
-                entries, warning = parse_feed(response.body, source=source.name, content_type=response.content_type)
-            except FeedParseError as exc:
-                error = f"unreadable feed: {exc}"
-        if error:
-            logger.warning("source %r failed: %s", source.name, error)
-        results.append(
-            FeedResult(
-                source=source.name,
-                url=source.url,
-                status=response.status,
-                entries=tuple(entries),
-                error=error,
-                warning=warning,
-                bytes=len(response.body),
-                duration_ms=response.duration_ms,
-            )
-        )
+    with ThreadPoolExecutor(max_workers=fetcher.settings.max_workers) as pool:
+        results = list(pool.map(lambda s: poll_source(fetcher, s, health.get(s.name), now), sources))
+    for r in results:
+        if r.error:
+            logger.warning("source %r failed: %s", r.source, r.error)
     return results
 
 
 @task(name="fetch-pages", cache_policy=NO_CACHE)
 def fetch_pages(fetcher: HttpFetcher, batch: list[tuple[str, FeedEntry]]) -> list[FetchedPage]:
-    responses = fetcher.get_many(entry.link for _, entry in batch)
+    responses = fetcher.get_many((entry.link for _, entry in batch), sources=(entry.source for _, entry in batch))
     return [
         FetchedPage(
             entry=entry,
@@ -119,11 +111,11 @@ def fetch_pages(fetcher: HttpFetcher, batch: list[tuple[str, FeedEntry]]) -> lis
 
 @task(name="extract-dedup-tag-load", cache_policy=NO_CACHE)
 def process_pages(
-    con: duckdb.DuckDBPyConnection, pages: list[FetchedPage], taxonomy: Taxonomy, run_id: str
+    con: duckdb.DuckDBPyConnection, pages: list[FetchedPage], taxonomy: Taxonomy, run_id: str, screen: Screen
 ) -> BatchOutcome:
-    load.record_page_events(con, pages, run_id)
     articles, rejected = extract_batch(pages)
     load.record_rejections(con, rejected, run_id)
+    articles = screen_articles(con, screen, articles, run_id)
     outcome = _store(con, articles, taxonomy, run_id)
     outcome.fetched = sum(1 for p in pages if p.ok)
     outcome.fetch_errors = sum(1 for p in pages if not p.ok)
@@ -147,48 +139,72 @@ def ingest(
     capture: bool = True,
     live: bool = True,
     batch_size: int = 25,
+    due_only: bool = False,
+    relevance_file: str | None = None,
+    relevance: bool = True,
 ) -> dict[str, Any]:
-    """Fetch every enabled source once and store what is new."""
+    """Fetch every enabled source once and store what is new.
+
+    due_only: poll only sources whose adaptive interval has passed (scheduled runs); auto-disabled sources are
+    polled only when their revival probe is due, either way. relevance: apply the topic query (seeds/relevance.toml).
+    """
     logger = get_run_logger()
     run_id = str(flow_run.get_id() or uuid.uuid4())
     taxonomy = load_taxonomy(Path(topics_file) if topics_file else DEFAULT_TOPICS)
     all_sources = load_sources(Path(feeds_file) if feeds_file else DEFAULT_FEEDS)
-    sources = select_sources(all_sources, capture=capture, live=live)
+    wanted = select_sources(all_sources, capture=capture, live=live)
+    screen = Screen(
+        query=load_query(Path(relevance_file) if relevance_file else DEFAULT_RELEVANCE) if relevance else None
+    )
     con = db.connect(Path(db_path) if db_path else None)
     try:
         load.start_run(con, run_id)
         load.register_sources(con, all_sources)
         seeds_added = load_seeds(con, CORPUS_DIR, taxonomy, run_id)
         logger.info("seed corpus: %d new seed articles loaded", seeds_added)
+        now = datetime.now()
+        health = feed_health.load_health(con, [s.name for s in wanted])
+        sources, not_due = poll_plan(wanted, health, now, due_only=due_only)
         with (
             CaptureServer() as capture_server,
             HttpFetcher(FetchSettings.from_env(), capture_server.replay) as fetcher,
         ):
-            feed_results = fetch_feeds(fetcher, sources)
+            feed_results = fetch_feeds(fetcher, sources, health, now)
             load.record_feed_results(con, feed_results, run_id)
+            feed_health.record_fetch_events(con, fetcher.drain_events(), run_id)
             entries = [e for r in feed_results for e in r.entries]
             candidates = unique_entries(entries)
-            seen = lookups.seen_urls(con, [url for url, _ in candidates])
-            todo = [(url, e) for url, e in candidates if url not in seen]
+            urls = [url for url, _ in candidates]
+            seen = lookups.seen_urls(con, urls) | feed_health.skipped_urls(con, urls)
+            new = [(url, e) for url, e in candidates if url not in seen]
+            update_health(con, sources, feed_results, health, new, now, run_id)
+            todo = screen_entries(con, screen, new, run_id)
             logger.info(
-                "%d sources ok, %d failing; %d entries, %d already stored, %d to fetch",
+                "%d sources ok, %d failing, %d not due; %d entries, %d already stored, %d off-topic, %d to fetch",
                 sum(r.ok for r in feed_results),
                 sum(not r.ok for r in feed_results),
+                len(not_due),
                 len(entries),
-                len(candidates) - len(todo),
+                len(candidates) - len(new),
+                len(new) - len(todo),
                 len(todo),
             )
             total = BatchOutcome()
             for start in range(0, len(todo), batch_size):
                 pages = fetch_pages(fetcher, todo[start : start + batch_size])
-                total.add(process_pages(con, pages, taxonomy, run_id))
+                feed_health.record_fetch_events(con, fetcher.drain_events(), run_id)
+                total.add(process_pages(con, pages, taxonomy, run_id, screen))
         summary = {
             "run_id": run_id,
             "sources_ok": sum(r.ok for r in feed_results),
             "sources_failing": sum(not r.ok for r in feed_results),
             "failing": {r.source: r.error for r in feed_results if not r.ok},
+            "feeds": dict(Counter(r.outcome for r in feed_results)),
+            "sources_not_due": len(not_due),
             "entries": len(entries),
-            "already_stored": len(candidates) - len(todo),
+            "already_stored": len(candidates) - len(new),
+            "skipped_off_topic": screen.skipped,
+            "merged_into_stored": screen.merged,
             "seeds_loaded": seeds_added,
             "fetched": total.fetched,
             "fetch_errors": total.fetch_errors,

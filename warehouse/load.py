@@ -25,13 +25,9 @@ def register_sources(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> N
 
 def record_feed_results(con: duckdb.DuckDBPyConnection, results: list[FeedResult], run_id: str) -> None:
     now = datetime.now()
+    # Requests themselves go to fetch_events from the client's log (warehouse.feed_health.record_fetch_events).
     with transaction(con):
         for r in results:
-            con.execute(
-                "INSERT INTO fetch_events (run_id, fetched_at, source, target, url, status, bytes, duration_ms, error)"
-                " VALUES (?, ?, ?, 'feed', ?, ?, ?, ?, ?)",
-                [run_id, now, r.source, r.url, r.status, r.bytes, r.duration_ms, r.error],
-            )
             con.execute(
                 "INSERT INTO feed_state (source, last_fetch_at, last_success_at, last_status, last_error,"
                 " consecutive_failures, entries_last_fetch) VALUES (?, ?, ?, ?, ?, ?, ?)"
