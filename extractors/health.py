@@ -43,10 +43,10 @@ class FeedHealth:
 
 
 def failure_weight(result: FeedResult) -> float:
-    if result.ok:
+    status = result.status
+    if result.ok or (status is not None and 200 <= status < 300 and (result.error or "").startswith("no entries")):
         productive = result.entries or result.outcome in ("not_modified", "unchanged")
         return 0.0 if productive else 0.25
-    status = result.status
     error = result.error or ""
     if status is not None and (status >= 500 or status in (408, 429)):
         return 0.5

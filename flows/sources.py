@@ -21,6 +21,9 @@ GDELT_MAX_LOOKBACK = timedelta(days=7)
 GDELT_MAX_CALLS = 60
 
 
+NO_ENTRIES = "no entries with a link"
+
+
 def body_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
@@ -93,6 +96,8 @@ def poll_feed(fetcher: HttpFetcher, source: Source, health: FeedHealth | None) -
         return _failed(source, r, f"unreadable feed: {exc}")
     if source.kind == "google_news":
         entries = decode_entries(entries)
+    if not entries:
+        return _failed(source, r, f"{NO_ENTRIES}{f' ({warning})' if warning else ''}")
     return _parsed(source, r, entries, warning)
 
 
@@ -116,6 +121,10 @@ def poll_sitemap(fetcher: HttpFetcher, source: Source, health: FeedHealth | None
             entries.extend(parse_sitemap(child.body, source=source.name, since=since).entries)
         except FeedParseError as exc:
             warnings.append(f"{child_url}: {exc}")
+    if not entries:
+        return _failed(
+            source, r, f"{NO_ENTRIES} since {since:%Y-%m-%d %H:%M} UTC" + "".join(f"; {w}" for w in warnings)
+        )
     return _parsed(source, r, entries, "; ".join(warnings) or None)
 
 
