@@ -43,8 +43,10 @@ def feeds_table(
             typer.echo(json.dumps(row, default=str, sort_keys=True))
         return
     table = Table(title=f"feeds in {path}")
-    for column in ("source", "kind", "status", "last success", "new 7d", "failures", "score", "poll every", "error"):
-        table.add_column(column, overflow="fold")
+    table.add_column("source", no_wrap=True, max_width=40)
+    for column in ("kind", "status", "last success", "new 7d", "failures", "score", "poll every"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("error", overflow="ellipsis", no_wrap=True, max_width=50)
     colors = {"ok": "green", "failing": "yellow", "disabled": "red", "off": "dim", "new": "cyan"}
     for r in rows:
         interval = f"{r['poll_interval_s'] // 60} min" if r["poll_interval_s"] else ""
@@ -58,7 +60,7 @@ def feeds_table(
             str(r["consecutive_failures"]),
             f"{r['failure_score']:g}",
             interval,
-            error[:80],
+            error,
         )
     console.print(table)
 
