@@ -43,14 +43,13 @@ def feeds_table(
             typer.echo(json.dumps(row, default=str, sort_keys=True))
         return
     table = Table(title=f"feeds in {path}")
-    table.add_column("source", no_wrap=True, max_width=40)
+    table.add_column("source", overflow="fold")
     for column in ("kind", "status", "last success", "new 7d", "failures", "score", "poll every"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("error", overflow="ellipsis", no_wrap=True, max_width=50)
+        table.add_column(column)
     colors = {"ok": "green", "failing": "yellow", "disabled": "red", "off": "dim", "new": "cyan"}
+    problems = []
     for r in rows:
         interval = f"{r['poll_interval_s'] // 60} min" if r["poll_interval_s"] else ""
-        error = r["disabled_reason"] or r["last_error"] or ""
         table.add_row(
             r["name"],
             r["kind"],
@@ -60,9 +59,14 @@ def feeds_table(
             str(r["consecutive_failures"]),
             f"{r['failure_score']:g}",
             interval,
-            error,
         )
+        if r["disabled_reason"] or r["last_error"]:
+            problems.append(f"  - {r['name']}: {r['disabled_reason'] or r['last_error']}")
     console.print(table)
+    if problems:
+        console.print("[yellow]errors[/] (every request is in fetch_events):")
+        for line in problems:
+            console.print(line, markup=False, highlight=False)
 
 
 @feeds_app.command("discover")
