@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
-SourceKind = Literal["rss", "atom", "google_news"]
+SourceKind = Literal["rss", "atom", "google_news", "gdelt", "sitemap"]
+FeedOutcome = Literal["parsed", "not_modified", "unchanged", "failed"]
 DuplicateKind = Literal["exact", "title", "near", "story"]
 
 
@@ -47,10 +48,28 @@ class FeedResult:
     warning: str | None = None
     bytes: int = 0
     duration_ms: int = 0
+    outcome: FeedOutcome = "parsed"
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+@dataclass(frozen=True, kw_only=True)
+class FetchEvent:
+    """One HTTP request as it happened: feeds, pages, robots.txt, retries, sitemap and GDELT calls."""
+
+    url: str
+    purpose: str
+    source: str | None
+    status: int | None
+    bytes: int
+    duration_ms: int
+    error: str | None
+    fetched_at: datetime
 
 
 @dataclass(frozen=True, kw_only=True)

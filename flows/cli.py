@@ -13,6 +13,7 @@ from rich.table import Table
 
 from flows import report_cli, search_cli
 from flows.cli_db import db_app
+from flows.cli_feeds import backfill_warc_command, feeds_app
 from flows.prefect_server import prefect_api, prefect_environment
 from flows.progress import progress_display
 from flows.retag import retag_command
@@ -27,6 +28,8 @@ app = typer.Typer(
 )
 app.add_typer(db_app, name="db")
 console = Console()
+app.add_typer(feeds_app, name="feeds")
+app.command(name="backfill-warc")(backfill_warc_command)
 
 DbOption = Annotated[
     Path | None, typer.Option("--db", help=f"DuckDB file (default: ${db.DB_ENV} or data/newswatch.duckdb).")
@@ -37,7 +40,13 @@ def _print_summary(summary: dict[str, Any], seconds: float) -> None:
     table = Table(title=f"newswatch run finished in {seconds:.1f} s", show_header=False)
     table.add_row("sources ok / failing", f"{summary['sources_ok']} / {summary['sources_failing']}")
     table.add_row("feed entries", str(summary["entries"]))
+    table.add_row(
+        "feeds parsed / not modified / unchanged",
+        ", ".join(str(summary["feeds"].get(k, 0)) for k in ("parsed", "not_modified", "unchanged"))
+        + f" ({summary['sources_not_due']} not due)",
+    )
     table.add_row("already stored (skipped)", str(summary["already_stored"]))
+    table.add_row("off-topic (skipped, recorded)", str(summary["skipped_off_topic"]))
     table.add_row("seed articles loaded", str(summary["seeds_loaded"]))
     table.add_row(
         "pages fetched / failed / rejected",
@@ -70,6 +79,8 @@ def run(
     live: Annotated[bool, typer.Option(help="Fetch live sources (they fail fast when offline).")] = True,
     capture: Annotated[bool, typer.Option(help="Replay the bundled capture from seeds/capture.")] = True,
     batch_size: Annotated[int, typer.Option(min=1, help="Pages per fetch/extract/load batch.")] = 25,
+    due_only: Annotated[bool, typer.Option(help="Poll only sources whose adaptive interval has passed.")] = False,
+    relevance: Annotated[bool, typer.Option(help="Skip (and record) entries off the topic in relevance.toml.")] = True,
 ) -> None:
     """Run the ingest flow once: fetch sources, extract, dedup, tag, load into DuckDB."""
     started = time.monotonic()
@@ -84,6 +95,8 @@ def run(
                 capture=capture,
                 live=live,
                 batch_size=batch_size,
+                due_only=due_only,
+                relevance=relevance,
             )
     _print_summary(summary, time.monotonic() - started)
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter, deque
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +19,10 @@ from prefect.runtime import flow_run
 
 from extractors.analyze import analyze_article
 from extractors.entities import Gazetteer, load_gazetteer
-from extractors.feeds import FeedParseError, parse_feed
+from extractors.health import FeedHealth
 from extractors.pipeline import judge_analyzed, load_seed_articles, unique_entries
 from extractors.records import AnalyzedArticle, FeedEntry, FeedResult, FetchedPage, Rejection, Source
+from extractors.relevance import load_query
 from extractors.sources import load_sources
 from extractors.topics import Taxonomy, load_taxonomy
 from flows import progress
@@ -27,12 +30,16 @@ from flows.analysis import Analyzer
 from flows.capture import CAPTURE_SCHEME, CaptureServer
 from flows.db_lock import hold_database
 from flows.fetch import FetchSettings, HttpFetcher
-from warehouse import db, load, lookups, stats
+from flows.health import poll_plan, update_health
+from flows.screening import Screen, screen_articles, screen_entries
+from flows.sources import poll_source
+from warehouse import db, feed_health, load, lookups, stats
 
 SEEDS_DIR = db.PROJECT_ROOT / "seeds"
 DEFAULT_FEEDS = SEEDS_DIR / "feeds.toml"
 DEFAULT_TOPICS = SEEDS_DIR / "topics.toml"
 DEFAULT_ENTITIES = SEEDS_DIR / "entities.toml"
+DEFAULT_RELEVANCE = SEEDS_DIR / "relevance.toml"
 CORPUS_DIR = SEEDS_DIR / "corpus"
 # Batches in flight beyond the one being stored: fetch and analysis of the next batches overlap the load.
 PIPELINE_DEPTH = 2
@@ -85,37 +92,22 @@ def load_seeds(
 
 
 @task(name="fetch-feeds", cache_policy=NO_CACHE)
-def fetch_feeds(fetcher: HttpFetcher, sources: list[Source]) -> list[FeedResult]:
+def fetch_feeds(
+    fetcher: HttpFetcher, sources: list[Source], health: dict[str, FeedHealth], now: datetime
+) -> list[FeedResult]:
+    """Poll each source once (conditional GET, body hash), several hosts at a time under the client's caps."""
     logger = get_run_logger()
-    results = []
-    for source, response in zip(sources, fetcher.get_many(s.url for s in sources), strict=True):
-        entries: list[FeedEntry] = []
-        error, warning = response.error, None
-        if response.ok:
-            try:
-                entries, warning = parse_feed(response.body, source=source.name, content_type=response.content_type)
-            except FeedParseError as exc:
-                error = f"unreadable feed: {exc}"
-        if error:
-            logger.warning("source %r failed: %s", source.name, error)
-        results.append(
-            FeedResult(
-                source=source.name,
-                url=source.url,
-                status=response.status,
-                entries=tuple(entries),
-                error=error,
-                warning=warning,
-                bytes=len(response.body),
-                duration_ms=response.duration_ms,
-            )
-        )
+    with ThreadPoolExecutor(max_workers=fetcher.settings.max_workers) as pool:
+        results = list(pool.map(lambda s: poll_source(fetcher, s, health.get(s.name), now), sources))
+    for r in results:
+        if r.error:
+            logger.warning("source %r failed: %s", r.source, r.error)
     return results
 
 
 @task(name="fetch-pages", cache_policy=NO_CACHE)
 def fetch_pages(fetcher: HttpFetcher, batch: list[tuple[str, FeedEntry]]) -> list[FetchedPage]:
-    responses = fetcher.get_many(entry.link for _, entry in batch)
+    responses = fetcher.get_many((entry.link for _, entry in batch), sources=(entry.source for _, entry in batch))
     return [
         FetchedPage(
             entry=entry,
@@ -142,11 +134,11 @@ def store_batch(
     pages: list[FetchedPage],
     analysis: tuple[list[AnalyzedArticle], list[Rejection]],
     run_id: str,
+    screen: Screen,
 ) -> BatchOutcome:
     analyzed, rejected = analysis
-    load.record_page_events(con, pages, run_id)
     load.record_rejections(con, rejected, run_id)
-    outcome = _store(con, analyzed, run_id)
+    outcome = _store(con, screen_articles(con, screen, analyzed, run_id), run_id)
     outcome.fetched = sum(1 for p in pages if p.ok)
     outcome.fetch_errors = sum(1 for p in pages if not p.ok)
     outcome.rejected = len(rejected)
@@ -156,9 +148,20 @@ def store_batch(
 BatchFutures = tuple[PrefectFuture[list[FetchedPage]], PrefectFuture[tuple[list[AnalyzedArticle], list[Rejection]]]]
 
 
-def _drain(con: duckdb.DuckDBPyConnection, futures: BatchFutures, run_id: str) -> BatchOutcome:
+def _drain(
+    con: duckdb.DuckDBPyConnection, fetcher: HttpFetcher, futures: BatchFutures, run_id: str, screen: Screen
+) -> BatchOutcome:
     pages_future, analysis_future = futures
-    return store_batch(con, pages_future.result(), analysis_future.result(), run_id)
+    pages = pages_future.result()
+    feed_health.record_fetch_events(con, fetcher.drain_events(), run_id)
+    return store_batch(con, pages, analysis_future.result(), run_id, screen)
+
+
+def process_pages(
+    con: duckdb.DuckDBPyConnection, pages: list[FetchedPage], analyzer: Analyzer, run_id: str, screen: Screen
+) -> BatchOutcome:
+    """Analyze and store pages that came from elsewhere than a fetch (WARC backfill), in this thread."""
+    return store_batch(con, pages, analyzer.analyze(pages), run_id, screen)
 
 
 def _advance(total: BatchOutcome, batch: BatchOutcome, expected: int) -> None:
@@ -184,14 +187,24 @@ def ingest(
     live: bool = True,
     batch_size: int = 25,
     lock_wait_s: float = 300.0,
+    due_only: bool = False,
+    relevance_file: str | None = None,
+    relevance: bool = True,
 ) -> dict[str, Any]:
-    """Fetch every enabled source once and store what is new. One ingest at a time per database."""
+    """Fetch every enabled source once and store what is new. One ingest at a time per database.
+
+    due_only: poll only sources whose adaptive interval has passed (scheduled runs); auto-disabled sources are
+    polled only when their revival probe is due, either way. relevance: apply the topic query (seeds/relevance.toml).
+    """
     logger = get_run_logger()
     run_id = str(flow_run.get_id() or uuid.uuid4())
     taxonomy = load_taxonomy(Path(topics_file) if topics_file else DEFAULT_TOPICS)
     gazetteer = load_gazetteer(Path(entities_file) if entities_file else DEFAULT_ENTITIES)
     all_sources = load_sources(Path(feeds_file) if feeds_file else DEFAULT_FEEDS)
-    sources = select_sources(all_sources, capture=capture, live=live)
+    wanted = select_sources(all_sources, capture=capture, live=live)
+    screen = Screen(
+        query=load_query(Path(relevance_file) if relevance_file else DEFAULT_RELEVANCE) if relevance else None
+    )
     db_file = Path(db_path) if db_path else db.default_db_path()
     lock = ExitStack()
     lock.enter_context(hold_database(db_file, "ingest", wait_s=lock_wait_s))
@@ -205,23 +218,32 @@ def ingest(
         load.register_sources(con, all_sources)
         seeds_added = load_seeds(con, CORPUS_DIR, taxonomy, run_id, gazetteer)
         logger.info("seed corpus: %d new seed articles loaded", seeds_added)
+        now = datetime.now()
+        health = feed_health.load_health(con, [s.name for s in wanted])
+        sources, not_due = poll_plan(wanted, health, now, due_only=due_only)
         with (
             CaptureServer() as capture_server,
             HttpFetcher(FetchSettings.from_env(), capture_server.replay) as fetcher,
         ):
-            feed_results = fetch_feeds(fetcher, sources)
+            feed_results = fetch_feeds(fetcher, sources, health, now)
             progress.advance("feeds", len(sources), total=len(sources))
             load.record_feed_results(con, feed_results, run_id)
+            feed_health.record_fetch_events(con, fetcher.drain_events(), run_id)
             entries = [e for r in feed_results for e in r.entries]
             candidates = unique_entries(entries)
-            seen = lookups.seen_urls(con, [url for url, _ in candidates])
-            todo = [(url, e) for url, e in candidates if url not in seen]
+            urls = [url for url, _ in candidates]
+            seen = lookups.seen_urls(con, urls) | feed_health.skipped_urls(con, urls)
+            new = [(url, e) for url, e in candidates if url not in seen]
+            update_health(con, sources, feed_results, health, new, now, run_id)
+            todo = screen_entries(con, screen, new, run_id)
             logger.info(
-                "%d sources ok, %d failing; %d entries, %d already stored, %d to fetch",
+                "%d sources ok, %d failing, %d not due; %d entries, %d already stored, %d off-topic, %d to fetch",
                 sum(r.ok for r in feed_results),
                 sum(not r.ok for r in feed_results),
+                len(not_due),
                 len(entries),
-                len(candidates) - len(todo),
+                len(candidates) - len(new),
+                len(new) - len(todo),
                 len(todo),
             )
             total = BatchOutcome()
@@ -237,16 +259,21 @@ def ingest(
                     pages_future = fetch_pages.submit(fetcher, todo[start : start + batch_size])
                     in_flight.append((pages_future, analyze_batch.submit(analyzer, pages_future, return_state=False)))
                     if len(in_flight) > PIPELINE_DEPTH:
-                        _advance(total, _drain(con, in_flight.popleft(), run_id), len(todo))
+                        _advance(total, _drain(con, fetcher, in_flight.popleft(), run_id, screen), len(todo))
                 while in_flight:
-                    _advance(total, _drain(con, in_flight.popleft(), run_id), len(todo))
+                    _advance(total, _drain(con, fetcher, in_flight.popleft(), run_id, screen), len(todo))
+            feed_health.record_fetch_events(con, fetcher.drain_events(), run_id)
         summary = {
             "run_id": run_id,
             "sources_ok": sum(r.ok for r in feed_results),
             "sources_failing": sum(not r.ok for r in feed_results),
             "failing": {r.source: r.error for r in feed_results if not r.ok},
+            "feeds": dict(Counter(r.outcome for r in feed_results)),
+            "sources_not_due": len(not_due),
             "entries": len(entries),
-            "already_stored": len(candidates) - len(todo),
+            "already_stored": len(candidates) - len(new),
+            "skipped_off_topic": screen.skipped,
+            "merged_into_stored": screen.merged,
             "seeds_loaded": seeds_added,
             "fetched": total.fetched,
             "fetch_errors": total.fetch_errors,

@@ -8,7 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from flows.fetch import FetchSettings
+
 os.environ["NEWSWATCH_LOOPBACK_ONLY"] = "1"
+# Politeness and backoff stay on in tests, with intervals small enough to keep the suite fast.
+os.environ["NEWSWATCH_MIN_INTERVAL"] = "0.01"
+os.environ["NEWSWATCH_BACKOFF_BASE"] = "0.01"
 os.environ.pop("PREFECT_API_URL", None)
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
@@ -29,6 +34,19 @@ def prefect_harness() -> Iterator[None]:
 
     with prefect_test_harness(), temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         yield
+
+
+def quick_settings(**overrides: object) -> FetchSettings:
+    """Client settings for tests: loopback only, tiny intervals, no retries and no robots.txt unless asked."""
+    values: dict[str, object] = {
+        "loopback_only": True,
+        "min_interval": 0.0,
+        "backoff_base": 0.01,
+        "max_retries": 0,
+        "robots": False,
+    }
+    values.update(overrides)
+    return FetchSettings(**values)  # type: ignore[arg-type]
 
 
 @pytest.fixture

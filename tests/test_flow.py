@@ -33,12 +33,13 @@ def feeds_file(tmp_path: Path, httpserver: HTTPServer) -> Path:
         "<html><body>Home</body></html>", content_type="text/html"
     )
     httpserver.expect_request("/ani/missing").respond_with_data("no", status=404)
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
     httpserver.expect_request("/ani/feed.xml").respond_with_data(
         _rss(
             [
                 ("Russia reaffirms defence partnership", httpserver.url_for("/ani/story?utm_source=rss")),
-                ("Empty page", httpserver.url_for("/ani/empty")),
-                ("Missing page", httpserver.url_for("/ani/missing")),
+                ("India and Russia: empty page", httpserver.url_for("/ani/empty")),
+                ("India and Russia: missing page", httpserver.url_for("/ani/missing")),
             ]
         ),
         content_type="application/rss+xml",
@@ -93,7 +94,9 @@ def test_ingest_flow_fetches_dedups_tags_and_reruns_cleanly(
     second = ingest(db_path=str(db_path), feeds_file=str(feeds_file), capture=False, live=True)
     assert second["new_articles"] == 0
     assert second["seeds_loaded"] == 0
-    assert second["already_stored"] == 2  # the stored story and the rejected empty page
+    # The feed body did not change: one request, not parsed, so no entries to look up at all.
+    assert second["feeds"] == {"unchanged": 1, "failed": 2}
+    assert second["entries"] == 0 and second["already_stored"] == 0
     assert second["duplicates"] == {}
 
     con = db.connect(db_path)
@@ -101,8 +104,20 @@ def test_ingest_flow_fetches_dedups_tags_and_reruns_cleanly(
     assert figures["articles"] == 6 and figures["seeds"] == 5
     assert figures["duplicates"] == {"exact": 1}
     assert figures["sources_ok"] == 1 and figures["sources_failing"] == 2
-    (events,) = con.execute("SELECT count(*) FROM fetch_events WHERE error IS NOT NULL").fetchone()
-    assert events >= 5  # two failing feeds per run, plus the 404 page in both runs
+    events = con.execute(
+        "SELECT target, status, error IS NOT NULL, count(*) FROM fetch_events GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+    # Every request of both runs: three feeds twice (the refused connection has no status), robots.txt once,
+    # the story, the empty page and the 404 page once each.
+    assert events == [
+        ("feed", 200, False, 4),
+        ("feed", None, True, 2),
+        ("page", 200, False, 2),
+        ("page", 404, True, 1),
+        ("robots", 404, True, 1),
+    ]
+    polls = con.execute("SELECT outcome, count(*) FROM feed_polls GROUP BY ALL ORDER BY ALL").fetchall()
+    assert polls == [("failed", 4), ("parsed", 1), ("unchanged", 1)]
     con.close()
 
 
@@ -130,6 +145,7 @@ def test_big_run_analyzes_in_worker_processes_in_feed_order(
     monkeypatch.setenv("NEWSWATCH_WORKERS", "2")
     page = (CAPTURE / "sites" / "www.aninews.in" / ANI_PATH / "index.html").read_text(encoding="utf-8")
     n = POOL_MIN_PAGES + 10
+    httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n")
     for i in range(n):
         # Each copy gets its own closing paragraph, so each is a near-copy of the seed, not an exact one.
         body = page.replace(
@@ -137,7 +153,8 @@ def test_big_run_analyzes_in_worker_processes_in_feed_order(
         )
         httpserver.expect_request(f"/copy/{i}").respond_with_data(body, content_type="text/html")
     httpserver.expect_request("/feed.xml").respond_with_data(
-        _rss([(f"copy {i}", httpserver.url_for(f"/copy/{i}")) for i in range(n)]), content_type="application/rss+xml"
+        _rss([(f"Russia and India defence partnership, copy {i}", httpserver.url_for(f"/copy/{i}")) for i in range(n)]),
+        content_type="application/rss+xml",
     )
     feeds = tmp_path / "feeds.toml"
     feeds.write_text(f'[[source]]\nname = "copies"\nkind = "rss"\nurl = "{httpserver.url_for("/feed.xml")}"\n')

@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 
 from extractors.fingerprints import signature_to_bytes
-from extractors.records import EntityCount, FeedResult, FetchedPage, ProcessedArticle, Rejection, Source, TopicTag
+from extractors.records import EntityCount, FeedResult, ProcessedArticle, Rejection, Source, TopicTag
 from warehouse.bulk import Table, bulk_insert
 from warehouse.db import transaction
 
@@ -26,13 +26,9 @@ def register_sources(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> N
 
 def record_feed_results(con: duckdb.DuckDBPyConnection, results: list[FeedResult], run_id: str) -> None:
     now = datetime.now()
+    # Requests themselves go to fetch_events from the client's log (warehouse.feed_health.record_fetch_events).
     with transaction(con):
         for r in results:
-            con.execute(
-                "INSERT INTO fetch_events (run_id, fetched_at, source, target, url, status, bytes, duration_ms, error)"
-                " VALUES (?, ?, ?, 'feed', ?, ?, ?, ?, ?)",
-                [run_id, now, r.source, r.url, r.status, r.bytes, r.duration_ms, r.error],
-            )
             con.execute(
                 "INSERT INTO feed_state (source, last_fetch_at, last_success_at, last_status, last_error,"
                 " consecutive_failures, entries_last_fetch) VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -44,27 +40,6 @@ def record_feed_results(con: duckdb.DuckDBPyConnection, results: list[FeedResult
                 " entries_last_fetch = excluded.entries_last_fetch",
                 [r.source, now, now if r.ok else None, r.status, r.error, 0 if r.ok else 1, len(r.entries)],
             )
-
-
-def record_page_events(con: duckdb.DuckDBPyConnection, pages: list[FetchedPage], run_id: str) -> None:
-    with transaction(con):
-        con.executemany(
-            "INSERT INTO fetch_events (run_id, fetched_at, source, target, url, status, bytes, duration_ms, error)"
-            " VALUES (?, ?, ?, 'page', ?, ?, ?, ?, ?)",
-            [
-                [
-                    run_id,
-                    p.fetched_at,
-                    p.entry.source,
-                    p.canonical_url,
-                    p.status,
-                    len(p.html),
-                    p.duration_ms,
-                    p.error,
-                ]
-                for p in pages
-            ],
-        )
 
 
 def record_rejections(con: duckdb.DuckDBPyConnection, rejected: list[Rejection], run_id: str) -> None:
