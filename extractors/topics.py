@@ -1,8 +1,9 @@
 """Topic tagging from a transparent taxonomy (seeds/topics.toml), with evidence.
 
-Scores reward salience, not mere mention: a term counts more in the headline and the lead,
-repeats of one term add logarithmically, and long texts are scaled down so a passing mention
-in a long story does not tag it.
+Scores reward salience, not mere mention: a term counts more in the headline and the lead, repeats of
+one term add logarithmically, evidence past the lead that sits in a single sentence counts as a passing
+mention, and the threshold grows with the length of the text, so a headline with a one-line summary and
+a long wire story are judged on comparable scales.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import hashlib
 import math
 import re
 import tomllib
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -48,6 +50,8 @@ class Taxonomy:
     lead_boost: float
     lead_words: int
     norm_words: int
+    length_exponent: float
+    passing_mention: float
     name_tail: re.Pattern[str] | None
     topics: tuple[Topic, ...]
 
@@ -75,7 +79,9 @@ def load_taxonomy(path: Path) -> Taxonomy:
         title_boost=float(scoring.get("title_boost", 3.0)),
         lead_boost=float(scoring.get("lead_boost", 1.5)),
         lead_words=int(scoring.get("lead_words", 60)),
-        norm_words=int(scoring.get("norm_words", 400)),
+        norm_words=int(scoring.get("norm_words", 250)),
+        length_exponent=float(scoring.get("length_exponent", 0.0)),
+        passing_mention=float(scoring.get("passing_mention", 1.0)),
         name_tail=re.compile(NAME_TAIL % "|".join(suffixes)) if suffixes else None,
         topics=tuple(topics),
     )
@@ -110,50 +116,90 @@ def _matches(topic: Topic, text: str, name_tail: re.Pattern[str] | None) -> list
     return taken
 
 
+# Sentence ends: terminal punctuation (Latin or Devanagari danda) before a space, or a blank line.
+SENTENCE_END = re.compile(r"(?<=[.!?\u0964])\s+|\n\s*\n")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Hit:
+    """One term occurrence: where it sits (title, lead, body) and in which body sentence."""
+
+    term: Term
+    place: str
+    sentence: int
+
+
 def _lead_end(body: str, lead_words: int) -> int:
     words = list(re.finditer(r"\S+", body))
     return words[lead_words - 1].end() if len(words) >= lead_words else len(body)
 
 
-def score_topic(topic: Topic, taxonomy: Taxonomy, title: str, body: str) -> tuple[float, tuple[str, ...]]:
-    """Score one topic: position (title, lead, body), frequency (1 + ln n per term) and density.
-
-    Only body mentions are scaled by length: a term in the headline or lead is salient however long
-    the story is, while a mention deep in a long story weighs less the longer the story.
-    """
+def find_hits(topic: Topic, taxonomy: Taxonomy, title: str, body: str) -> list[Hit]:
+    hits = [Hit(term=term, place="title", sentence=-1) for _s, _e, term in _matches(topic, title, taxonomy.name_tail)]
     lead_end = _lead_end(body, taxonomy.lead_words)
-    n_words = len(body.split()) + len(title.split())
-    density = min(1.0, math.sqrt(taxonomy.norm_words / max(n_words, 1)))
+    sentence_starts = [0] + [m.end() for m in SENTENCE_END.finditer(body)]
+    for start, _end, term in _matches(topic, body, taxonomy.name_tail):
+        place = "lead" if start < lead_end else "body"
+        hits.append(Hit(term=term, place=place, sentence=bisect_right(sentence_starts, start) - 1))
+    return hits
+
+
+def length_scale(taxonomy: Taxonomy, n_words: int) -> float:
+    """How much evidence a text of this length needs, relative to one of `norm_words` words.
+
+    A headline with a one-line summary has room for one or two telling words; a long story names its
+    subject many times and mentions side issues in passing, so it must show more to earn the tag.
+    """
+    return float((max(n_words, 1) / taxonomy.norm_words) ** taxonomy.length_exponent)
+
+
+def score_hits(hits: list[Hit], taxonomy: Taxonomy) -> float:
+    """Position (title, lead, body), frequency (1 + ln n per term) and spread over body sentences.
+
+    Body evidence (past the lead) confined to one sentence is a passing mention and counts
+    `passing_mention` times its weight; the same evidence spread over sentences counts fully.
+    """
+    body_sentences = {h.sentence for h in hits if h.place == "body"}
+    body_factor = 1.0 if len(body_sentences) > 1 else taxonomy.passing_mention
+    factors = {"title": taxonomy.title_boost, "lead": taxonomy.lead_boost, "body": body_factor}
     per_term: dict[str, list[float]] = {}
+    for hit in hits:
+        per_term.setdefault(hit.term.phrase, []).append(hit.term.weight * factors[hit.place])
+    return sum(max(values) * (1.0 + math.log(len(values))) for values in per_term.values())
+
+
+def _evidence(hits: list[Hit], taxonomy: Taxonomy) -> tuple[str, ...]:
+    """`term@placexcount` strings, the term with the strongest single mention first."""
+    strongest: dict[str, float] = {}
     where: dict[str, dict[str, int]] = {}
-    for field_name, text in (("title", title), ("body", body)):
-        for start, _end, term in _matches(topic, text, taxonomy.name_tail):
-            if field_name == "title":
-                factor, place = taxonomy.title_boost, "title"
-            elif start < lead_end:
-                factor, place = taxonomy.lead_boost, "lead"
-            else:
-                factor, place = density, "body"
-            per_term.setdefault(term.phrase, []).append(term.weight * factor)
-            where.setdefault(term.phrase, {}).setdefault(place, 0)
-            where[term.phrase][place] += 1
-    raw = 0.0
-    for values in per_term.values():
-        raw += max(values) * (1.0 + math.log(len(values)))
-    score = raw
-    evidence = tuple(
+    boost = {"title": taxonomy.title_boost, "lead": taxonomy.lead_boost, "body": 1.0}
+    for hit in hits:
+        phrase = hit.term.phrase
+        strongest[phrase] = max(strongest.get(phrase, 0.0), hit.term.weight * boost[hit.place])
+        where.setdefault(phrase, {}).setdefault(hit.place, 0)
+        where[phrase][hit.place] += 1
+    return tuple(
         f"{phrase}@{place}x{count}"
-        for phrase, places in sorted(where.items(), key=lambda kv: -max(per_term[kv[0]]))
+        for phrase, places in sorted(where.items(), key=lambda kv: -strongest[kv[0]])
         for place, count in places.items()
     )
-    return round(score, 3), evidence
+
+
+def score_topic(topic: Topic, taxonomy: Taxonomy, title: str, body: str) -> tuple[float, tuple[str, ...]]:
+    """The topic's score relative to its length-scaled threshold (1.0 = just tagged), and its evidence."""
+    hits = find_hits(topic, taxonomy, title, body)
+    if not hits:
+        return 0.0, ()
+    n_words = len(title.split()) + len(body.split())
+    needed = topic.threshold * length_scale(taxonomy, n_words)
+    return round(score_hits(hits, taxonomy) / needed, 3), _evidence(hits, taxonomy)
 
 
 def tag_article(article: Article, taxonomy: Taxonomy) -> tuple[TopicTag, ...]:
     tags = []
     for topic in taxonomy.topics:
         score, evidence = score_topic(topic, taxonomy, article.title, article.text)
-        if score >= topic.threshold:
+        if score >= 1.0:
             tags.append(
                 TopicTag(
                     article_id=article.article_id,
