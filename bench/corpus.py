@@ -4,11 +4,24 @@ URLs, listed in RSS feeds, served over HTTP on 127.0.0.1."""
 from __future__ import annotations
 
 import gzip
+import os
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
+
+# A local corpus is not a politeness concern: no per-host interval, more connections per host.
+# Loopback-only keeps any link inside the test pages from leaving the machine.
+LOCAL_ENV = {
+    "NEWSWATCH_LOOPBACK_ONLY": "1",
+    "NEWSWATCH_MIN_INTERVAL": "0",
+    "NEWSWATCH_PER_HOST": "8",
+}
+
+
+def use_local_env() -> None:
+    os.environ.update(LOCAL_ENV)
 
 
 def read_pages(html_dir: Path) -> list[bytes]:

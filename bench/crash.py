@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from bench.corpus import Corpus, CorpusServer, read_pages
+from bench.corpus import Corpus, CorpusServer, read_pages, use_local_env
 from flows.prefect_server import prefect_api
 
 # Tables whose rows must match the uninterrupted run exactly (run bookkeeping is left out).
@@ -36,11 +36,22 @@ COMPARED = {
 
 
 def _run_command(db: Path, feeds: Path) -> list[str]:
-    return [sys.executable, "-m", "flows.cli", "run", "--db", str(db), "--feeds", str(feeds), "--no-capture"]
+    return [
+        sys.executable,
+        "-m",
+        "flows.cli",
+        "run",
+        "--db",
+        str(db),
+        "--feeds",
+        str(feeds),
+        "--no-capture",
+        "--no-relevance",
+    ]
 
 
 def _env() -> dict[str, str]:
-    return {**os.environ, "NEWSWATCH_LOOPBACK_ONLY": "1"}
+    return os.environ.copy()
 
 
 def run_to_end(db: Path, feeds: Path, log: Path) -> float:
@@ -91,6 +102,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workdir", type=Path, default=None)
     args = parser.parse_args()
+    use_local_env()
     rng = random.Random(args.seed)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="newswatch-crash-"))
     workdir.mkdir(parents=True, exist_ok=True)

@@ -16,13 +16,24 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.corpus import Corpus, CorpusServer, read_pages
+from bench.corpus import Corpus, CorpusServer, read_pages, use_local_env
 from flows.prefect_server import prefect_api
 
 
 def peak_rss_mb(db: Path, feeds: Path, log: Path) -> tuple[float, float]:
     """Run one ingest in a child process; return (peak RSS in MB, seconds)."""
-    command = [sys.executable, "-m", "flows.cli", "run", "--db", str(db), "--feeds", str(feeds), "--no-capture"]
+    command = [
+        sys.executable,
+        "-m",
+        "flows.cli",
+        "run",
+        "--db",
+        str(db),
+        "--feeds",
+        str(feeds),
+        "--no-capture",
+        "--no-relevance",
+    ]
     started = time.monotonic()
     with log.open("ab") as out:
         proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=os.environ.copy())
@@ -47,7 +58,7 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=20000)
     parser.add_argument("--feeds", type=int, default=20)
     args = parser.parse_args()
-    os.environ["NEWSWATCH_LOOPBACK_ONLY"] = "1"
+    use_local_env()
     workdir = Path(tempfile.mkdtemp(prefix="newswatch-memory-"))
     with prefect_api():
         small_mb, small_s = measure(args.html_dir, args.small, args.feeds, workdir)

@@ -9,7 +9,6 @@ empty flow under the same local Prefect server. Last line: rerun_s=… empty_flo
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import tempfile
 import time
@@ -17,7 +16,7 @@ from pathlib import Path
 
 from prefect import flow
 
-from bench.corpus import Corpus, CorpusServer, read_pages
+from bench.corpus import Corpus, CorpusServer, read_pages, use_local_env
 from flows.prefect_server import prefect_api
 
 
@@ -42,7 +41,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=400)
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
-    os.environ["NEWSWATCH_LOOPBACK_ONLY"] = "1"
+    use_local_env()
     corpus = Corpus(pages=read_pages(args.html_dir), n_pages=args.pages, n_feeds=args.feeds)
     workdir = Path(tempfile.mkdtemp(prefix="newswatch-noop-"))
     with CorpusServer(corpus) as server, prefect_api():
@@ -53,10 +52,10 @@ def main() -> None:
         db_path = str(workdir / "noop.duckdb")
 
         def rerun() -> None:
-            summary = ingest(db_path=db_path, feeds_file=str(feeds), capture=False, live=True)
+            summary = ingest(db_path=db_path, feeds_file=str(feeds), capture=False, live=True, relevance=False)
             assert summary["new_articles"] == 0, summary
 
-        first = ingest(db_path=db_path, feeds_file=str(feeds), capture=False, live=True)
+        first = ingest(db_path=db_path, feeds_file=str(feeds), capture=False, live=True, relevance=False)
         print(f"first run stored {first['new_articles']} articles from {first['sources_ok']} feeds", flush=True)
         empty_flow()  # warm-up: the first flow run of a process pays for client start-up
         empty_s = timed(empty_flow, args.repeats)

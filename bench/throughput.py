@@ -17,7 +17,7 @@ from pathlib import Path
 
 import trafilatura
 
-from bench.corpus import Corpus, CorpusServer, read_pages
+from bench.corpus import Corpus, CorpusServer, read_pages, use_local_env
 from flows.prefect_server import prefect_api
 
 # Any request a library makes to a host other than loopback goes to a closed local port and fails.
@@ -25,7 +25,6 @@ NO_EGRESS = {
     "HTTP_PROXY": "http://127.0.0.1:9",
     "HTTPS_PROXY": "http://127.0.0.1:9",
     "NO_PROXY": "127.0.0.1,localhost",
-    "NEWSWATCH_LOOPBACK_ONLY": "1",
 }
 
 
@@ -43,7 +42,12 @@ def time_pipeline(server: CorpusServer, workdir: Path, batch_size: int) -> tuple
 
     started = time.perf_counter()
     summary = ingest(
-        db_path=str(workdir / "bench.duckdb"), feeds_file=str(feeds), capture=False, live=True, batch_size=batch_size
+        db_path=str(workdir / "bench.duckdb"),
+        feeds_file=str(feeds),
+        capture=False,
+        live=True,
+        relevance=False,
+        batch_size=batch_size,
     )
     elapsed = time.perf_counter() - started
     return server.corpus.n_pages / elapsed, summary
@@ -76,6 +80,7 @@ def main() -> None:
     parser.add_argument("--newspaper-pages", type=int, default=500, help="newspaper4k is slow: time it on a prefix.")
     args = parser.parse_args()
     os.environ.update(NO_EGRESS)
+    use_local_env()
     corpus = Corpus(pages=read_pages(args.html_dir), n_pages=args.pages, n_feeds=args.feeds)
     workdir = Path(tempfile.mkdtemp(prefix="newswatch-throughput-"))
     traf_pps = time_trafilatura(corpus)
