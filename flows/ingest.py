@@ -18,10 +18,13 @@ from extractors.fingerprints import fingerprint_batch
 from extractors.pipeline import extract_batch, load_seed_articles, process_articles, unique_entries
 from extractors.records import Article, FeedEntry, FeedResult, FetchedPage, Source
 from extractors.sources import load_sources
+from extractors.stories import link_batch as link_stories
+from extractors.stories import profile_batch as story_profiles
 from extractors.topics import Taxonomy, load_taxonomy
 from flows.capture import CAPTURE_SCHEME, CaptureServer
 from flows.fetch import FetchSettings, HttpFetcher
 from warehouse import db, load, lookups, stats
+from warehouse import stories as warehouse_stories
 
 SEEDS_DIR = db.PROJECT_ROOT / "seeds"
 DEFAULT_FEEDS = SEEDS_DIR / "feeds.toml"
@@ -52,6 +55,8 @@ def _store(con: duckdb.DuckDBPyConnection, articles: list[Article], taxonomy: Ta
     items = list(zip(articles, fps, strict=True))
     known = lookups.known_fingerprints(con, items)
     processed = process_articles(articles, fps, known, taxonomy)
+    profiles = story_profiles(processed)
+    processed = link_stories(processed, profiles, warehouse_stories.story_index(con, processed, profiles))
     outcome = BatchOutcome(new_articles=load.load_articles(con, processed, run_id))
     for p in processed:
         if p.duplicate is not None:

@@ -10,6 +10,7 @@ from typing import Any
 import duckdb
 
 from extractors.records import FeedResult, FetchedPage, ProcessedArticle, Source
+from warehouse import stories
 from warehouse.db import transaction
 
 
@@ -116,12 +117,13 @@ INSERTS = {
     " ON CONFLICT (article_id) DO NOTHING",
     "fps": "INSERT INTO fingerprints (article_id, text_hash, title_key, minhash) VALUES (?, ?, ?, ?)"
     " ON CONFLICT (article_id) DO NOTHING",
-    "bands": "INSERT INTO lsh_bands (band_key, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
     "dups": "INSERT INTO duplicates (article_id, kind, score, matched_article_id, detail) VALUES (?, ?, ?, ?, ?)"
     " ON CONFLICT (article_id) DO NOTHING",
     "tags": "INSERT INTO topic_tags (article_id, topic, score, evidence, tagger_version) VALUES (?, ?, ?, ?, ?)"
     " ON CONFLICT DO NOTHING",
 }
+# Band rows are 32 per article: one columnar insert instead of executemany (about 2.5 ms a row in duckdb 1.5.5).
+BAND_INSERT = "INSERT INTO lsh_bands (band_key, article_id) SELECT unnest(?), unnest(?) ON CONFLICT DO NOTHING"
 
 
 def load_articles(con: duckdb.DuckDBPyConnection, items: list[ProcessedArticle], run_id: str | None) -> int:
@@ -131,13 +133,19 @@ def load_articles(con: duckdb.DuckDBPyConnection, items: list[ProcessedArticle],
     rows = _article_rows(items, run_id)
     ids = [item.article.article_id for item in items]
     with transaction(con):
-        (before,) = con.execute(
-            "SELECT count(*) FROM articles WHERE article_id IN (SELECT unnest(?))", [ids]
-        ).fetchone() or (0,)
+        stored = {
+            r[0]
+            for r in con.execute(
+                "SELECT article_id FROM articles WHERE article_id IN (SELECT unnest(?))", [ids]
+            ).fetchall()
+        }
         for table, sql in INSERTS.items():
             if rows[table]:
                 con.executemany(sql, rows[table])
-    return len(set(ids)) - int(before)
+        if rows["bands"]:
+            con.execute(BAND_INSERT, [list(col) for col in zip(*rows["bands"], strict=True)])
+        stories.write_stories(con, items, set(ids) - stored)
+    return len(set(ids)) - len(stored)
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
