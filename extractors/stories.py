@@ -23,9 +23,11 @@ NAME_WEIGHT = 2.0
 # Only the top terms of an article are stored and compared: enough to carry the event, and
 # it keeps the stored index at a fixed size per article (measured: 50-100 is best, all terms worse).
 TOP_TERMS = 64
+QUERY_TERMS = 1000
 # Rare terms matter more than tf-idf's usual weighting says (measured, 1.5 vs 1.0: a hair better).
 IDF_POWER = 1.5
-LINK_THRESHOLD = 0.22
+LINK_THRESHOLD = 0.18
+STORY_MIX = 1.0
 # Publication dates further apart than this are never the same story; closer ones are scaled down.
 WINDOW_DAYS = 14
 HALF_LIFE_DAYS = 7.0
@@ -139,7 +141,9 @@ class StoryIndex:
 def _best_match(
     vector: dict[str, float], profile: StoryProfile, index: StoryIndex
 ) -> tuple[IndexedArticle, float, float, float] | None:
-    best: tuple[IndexedArticle, float, float, float] | None = None
+    """The best-matching candidate, judged by its story: the mean score over the story's candidates,
+    so one loose match into a big story does not drag the article in."""
+    scored: list[tuple[IndexedArticle, float, float, float]] = []
     for other in index.candidates.values():
         if other.article_id == profile.article_id:
             continue
@@ -148,10 +152,21 @@ def _best_match(
             continue
         other_vector = weighted_terms(other.terms, index.document_frequency, index.documents)
         cosine = sum(w * other_vector.get(t, 0.0) for t, w in vector.items())
-        score = cosine * decay
-        if best is None or score > best[3]:
-            best = (other, cosine, decay, score)
-    return best
+        scored.append((other, cosine, decay, cosine * decay))
+    if not scored:
+        return None
+    by_story: dict[str, list[tuple[IndexedArticle, float, float, float]]] = {}
+    for entry in scored:
+        by_story.setdefault(entry[0].story_id, []).append(entry)
+
+    def story_score(entries: list[tuple[IndexedArticle, float, float, float]]) -> float:
+        top = max(e[3] for e in entries)
+        mean = sum(e[3] for e in entries) / len(entries)
+        return STORY_MIX * top + (1 - STORY_MIX) * mean
+
+    best_story = max(by_story.values(), key=story_score)
+    other, cosine, decay, _ = max(best_story, key=lambda e: e[3])
+    return other, cosine, decay, story_score(best_story)
 
 
 def _shared_terms(vector: dict[str, float], other: IndexedArticle, index: StoryIndex, k: int = 8) -> str:
@@ -174,8 +189,9 @@ def link_story(item: ProcessedArticle, profile: StoryProfile, index: StoryIndex)
             detail=f"{item.duplicate.kind} duplicate: shares the story of the article it copies",
         )
     vocabulary = tuple(term for term, _ in profile.counts)
-    vector = weighted_terms(profile.counts, index.document_frequency, index.documents)
-    indexed = tuple((t, c) for t, c in profile.counts if t in vector)
+    vector = weighted_terms(profile.counts, index.document_frequency, index.documents, top=QUERY_TERMS)
+    kept = weighted_terms(profile.counts, index.document_frequency, index.documents)
+    indexed = tuple((t, c) for t, c in profile.counts if t in kept)
     best = _best_match(vector, profile, index)
     if best is not None and best[3] >= LINK_THRESHOLD:
         other, cosine, decay, score = best
