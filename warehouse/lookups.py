@@ -7,6 +7,7 @@ import duckdb
 from extractors.dedup import KnownFingerprints
 from extractors.records import Article, Fingerprint
 
+# {col} must be qualified: a bare `article_id` inside the subquery would mean d.article_id.
 NOT_A_DUPLICATE = "NOT EXISTS (SELECT 1 FROM duplicates d WHERE d.article_id = {col})"
 
 
@@ -49,8 +50,8 @@ def known_fingerprints(con: duckdb.DuckDBPyConnection, items: list[tuple[Article
         known.by_title.setdefault((source, title_key), []).append((article_id, published))
     bands = [key for _, fp in items for key in fp.band_keys]
     for band_key, article_id in con.execute(
-        "SELECT band_key, article_id FROM lsh_bands"
-        f" WHERE band_key IN (SELECT unnest(?)) AND {NOT_A_DUPLICATE.format(col='article_id')}",
+        "SELECT b.band_key, b.article_id FROM lsh_bands b"
+        f" WHERE b.band_key IN (SELECT unnest(?)) AND {NOT_A_DUPLICATE.format(col='b.article_id')}",
         [bands],
     ).fetchall():
         known.band_members.setdefault(band_key, []).append(article_id)
