@@ -13,6 +13,8 @@ from typing import Literal
 SourceKind = Literal["rss", "atom", "google_news", "gdelt", "sitemap"]
 FeedOutcome = Literal["parsed", "not_modified", "unchanged", "failed"]
 DuplicateKind = Literal["exact", "title", "near", "story"]
+# How an article got its story: it opened one, it reads like one (same-story stage), or it is a copy.
+StoryLinkKind = Literal["new", "story", "exact", "title", "near"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -124,6 +126,29 @@ class DuplicateVerdict:
 
 
 @dataclass(frozen=True, kw_only=True)
+class StoryProfile:
+    """What the same-story stage knows of an article: field-weighted term counts."""
+
+    article_id: str
+    published: date | None
+    counts: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class StoryLink:
+    """The story an article belongs to and why; `indexed_terms` are stored for later matches."""
+
+    article_id: str
+    story_id: str
+    kind: StoryLinkKind
+    score: float
+    matched_article_id: str | None
+    detail: str
+    indexed_terms: tuple[tuple[str, float], ...] = ()
+    vocabulary: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
 class TopicTag:
     article_id: str
     topic: str
@@ -162,6 +187,7 @@ class ProcessedArticle:
     tags: tuple[TopicTag, ...]
     entities: tuple[EntityCount, ...] = ()
     raw_gzip: bytes = b""
+    story: StoryLink | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

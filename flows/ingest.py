@@ -24,6 +24,8 @@ from extractors.pipeline import judge_analyzed, load_seed_articles, unique_entri
 from extractors.records import AnalyzedArticle, FeedEntry, FeedResult, FetchedPage, Rejection, Source
 from extractors.relevance import load_query
 from extractors.sources import load_sources
+from extractors.stories import link_batch as link_stories
+from extractors.stories import profile_batch as story_profiles
 from extractors.topics import Taxonomy, load_taxonomy
 from flows import progress
 from flows.analysis import Analyzer
@@ -34,6 +36,7 @@ from flows.health import poll_plan, update_health
 from flows.screening import Screen, screen_articles, screen_entries
 from flows.sources import poll_source
 from warehouse import db, feed_health, load, lookups, stats
+from warehouse import stories as warehouse_stories
 
 SEEDS_DIR = db.PROJECT_ROOT / "seeds"
 DEFAULT_FEEDS = SEEDS_DIR / "feeds.toml"
@@ -67,6 +70,8 @@ def _store(con: duckdb.DuckDBPyConnection, analyzed: list[AnalyzedArticle], run_
     """Judge against the warehouse and load, in one transaction per batch."""
     known = lookups.known_fingerprints(con, [(a.article, a.fingerprint) for a in analyzed])
     processed = judge_analyzed(analyzed, known)
+    profiles = story_profiles(processed)
+    processed = link_stories(processed, profiles, warehouse_stories.story_index(con, processed, profiles))
     outcome = BatchOutcome(new_articles=load.load_articles(con, processed, run_id))
     for p in processed:
         if p.duplicate is not None:

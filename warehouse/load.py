@@ -10,6 +10,7 @@ import duckdb
 
 from extractors.fingerprints import signature_to_bytes
 from extractors.records import EntityCount, FeedResult, ProcessedArticle, Rejection, Source, TopicTag
+from warehouse import stories
 from warehouse.bulk import Table, bulk_insert
 from warehouse.db import transaction
 
@@ -174,12 +175,16 @@ def load_articles(con: duckdb.DuckDBPyConnection, items: list[ProcessedArticle],
     rows = _article_rows(items, run_id)
     ids = [item.article.article_id for item in items]
     with transaction(con):
-        (before,) = con.execute(
-            "SELECT count(*) FROM articles WHERE article_id IN (SELECT unnest(?))", [ids]
-        ).fetchone() or (0,)
+        stored = {
+            r[0]
+            for r in con.execute(
+                "SELECT article_id FROM articles WHERE article_id IN (SELECT unnest(?))", [ids]
+            ).fetchall()
+        }
         for name, table in TABLES.items():
             bulk_insert(con, table, rows[name])
-    return len(set(ids)) - int(before)
+        stories.write_stories(con, items, set(ids) - stored)
+    return len(set(ids)) - len(stored)
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:

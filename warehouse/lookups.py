@@ -9,6 +9,7 @@ from extractors.fingerprints import signature_from_bytes
 from extractors.records import Article, Fingerprint
 from warehouse.bulk import key_list
 
+# {col} must be qualified: a bare `article_id` inside the subquery would mean d.article_id.
 NOT_A_DUPLICATE = "NOT EXISTS (SELECT 1 FROM duplicates d WHERE d.article_id = {col})"
 
 

@@ -23,6 +23,7 @@ def collect_stats(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "articles": _scalar(con, "SELECT count(*) FROM articles"),
         "seeds": _scalar(con, "SELECT count(*) FROM articles WHERE is_seed"),
         "unique_articles": _scalar(con, "SELECT count(*) FROM unique_articles"),
+        "stories": _scalar(con, "SELECT count(*) FROM stories"),
         "duplicates": {k: int(v) for k, v in duplicates.items()},
         "topics": {k: int(v) for k, v in topics.items()},
         "sources": _scalar(con, "SELECT count(*) FROM sources WHERE enabled"),
