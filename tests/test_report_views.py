@@ -34,11 +34,21 @@ def _article(
             seen or datetime.now(),
         ],
     )
+    # As the flow does: every article opens its own story until a verdict links it to another.
+    con.execute(
+        "INSERT INTO article_stories (article_id, story_id, kind, score) VALUES (?, ?, 'new', 1.0)", [aid, aid]
+    )
 
 
 def _duplicate(con: duckdb.DuckDBPyConnection, aid: str, of: str, kind: str = "exact") -> None:
     con.execute(
         "INSERT INTO duplicates (article_id, kind, score, matched_article_id) VALUES (?, ?, 1.0, ?)", [aid, kind, of]
+    )
+    # A copy takes its original's story.
+    con.execute(
+        "UPDATE article_stories SET kind = ?, matched_article_id = ?,"
+        " story_id = (SELECT story_id FROM article_stories WHERE article_id = ?) WHERE article_id = ?",
+        [kind, of, of, aid],
     )
 
 
