@@ -12,6 +12,7 @@ from extractors.entities import Gazetteer, extract_entities
 from extractors.fingerprints import fingerprint
 from extractors.html import ExtractionError, extract_article
 from extractors.records import AnalyzedArticle, Article, FetchedPage, Rejection
+from extractors.stories import story_profile
 from extractors.topics import Taxonomy, tag_article
 
 HTML_TYPES = ("html", "xml", "text/plain")
@@ -26,6 +27,7 @@ def analyze_article(article: Article, taxonomy: Taxonomy, gazetteer: Gazetteer |
         fingerprint=fingerprint(slim),
         tags=tag_article(slim, taxonomy),
         entities=extract_entities(slim, gazetteer) if gazetteer else (),
+        story_profile=story_profile(slim),
     )
 
 

@@ -175,6 +175,7 @@ class AnalyzedArticle:
     fingerprint: Fingerprint
     tags: tuple[TopicTag, ...]
     entities: tuple[EntityCount, ...] = ()
+    story_profile: StoryProfile | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -35,9 +35,7 @@ def _article(
         ],
     )
     # As the flow does: every article opens its own story until a verdict links it to another.
-    con.execute(
-        "INSERT INTO article_stories (article_id, story_id, kind, score) VALUES (?, ?, 'new', 1.0)", [aid, aid]
-    )
+    con.execute("INSERT INTO article_stories (article_id, story_id, kind, score) VALUES (?, ?, 'new', 1.0)", [aid, aid])
 
 
 def _duplicate(con: duckdb.DuckDBPyConnection, aid: str, of: str, kind: str = "exact") -> None:

@@ -31,7 +31,7 @@ ARROW_TYPES: dict[str, pa.DataType] = {
 class Table:
     name: str
     columns: tuple[tuple[str, str], ...]  # (column, DuckDB type)
-    key: tuple[str, ...]
+    key: tuple[str, ...]  # empty for append-only logs: no de-duplication, no conflict clause
 
     @property
     def schema(self) -> pa.Schema:
@@ -39,21 +39,24 @@ class Table:
 
     def insert_sql(self, view: str) -> str:
         names = ", ".join(c for c, _ in self.columns)
-        return f"INSERT INTO {self.name} ({names}) SELECT {names} FROM {view} ON CONFLICT DO NOTHING"
+        conflict = " ON CONFLICT DO NOTHING" if self.key else ""
+        return f"INSERT INTO {self.name} ({names}) SELECT {names} FROM {view}{conflict}"
 
 
 def bulk_insert(con: duckdb.DuckDBPyConnection, table: Table, rows: Sequence[Sequence[Any]]) -> None:
     """Insert rows, skipping keys already stored and repeated keys within `rows` (first wins)."""
     if not rows:
         return
-    key_positions = [i for i, (c, _) in enumerate(table.columns) if c in table.key]
-    seen: set[tuple[Any, ...]] = set()
-    unique = []
-    for row in rows:
-        key = tuple(row[i] for i in key_positions)
-        if key not in seen:
-            seen.add(key)
-            unique.append(row)
+    unique: Sequence[Sequence[Any]] = rows
+    if table.key:
+        key_positions = [i for i, (c, _) in enumerate(table.columns) if c in table.key]
+        seen: set[tuple[Any, ...]] = set()
+        unique = []
+        for row in rows:
+            key = tuple(row[i] for i in key_positions)
+            if key not in seen:
+                seen.add(key)
+                unique.append(row)
     columns = [list(col) for col in zip(*unique, strict=True)]
     batch = pa.Table.from_arrays(
         [pa.array(col, type=field.type) for col, field in zip(columns, table.schema, strict=True)],

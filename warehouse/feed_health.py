@@ -10,6 +10,7 @@ import duckdb
 
 from extractors.health import FeedHealth
 from extractors.records import FetchEvent
+from warehouse.bulk import Table, bulk_insert
 from warehouse.db import transaction
 
 HEALTH_COLUMNS = [f.name for f in fields(FeedHealth)]
@@ -49,13 +50,30 @@ def record_polls(con: duckdb.DuckDBPyConnection, rows: list[list[Any]], run_id: 
         )
 
 
+FETCH_EVENTS = Table(
+    name="fetch_events",
+    columns=(
+        ("run_id", "VARCHAR"),
+        ("fetched_at", "TIMESTAMP"),
+        ("source", "VARCHAR"),
+        ("target", "VARCHAR"),
+        ("url", "VARCHAR"),
+        ("status", "INTEGER"),
+        ("bytes", "BIGINT"),
+        ("duration_ms", "INTEGER"),
+        ("error", "VARCHAR"),
+    ),
+    key=(),
+)
+
+
 def record_fetch_events(con: duckdb.DuckDBPyConnection, events: list[FetchEvent], run_id: str) -> None:
     if not events:
         return
     with transaction(con):
-        con.executemany(
-            "INSERT INTO fetch_events (run_id, fetched_at, source, target, url, status, bytes, duration_ms, error)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        bulk_insert(
+            con,
+            FETCH_EVENTS,
             [
                 [run_id, e.fetched_at, e.source, e.purpose, e.url, e.status, e.bytes, e.duration_ms, e.error]
                 for e in events
