@@ -40,6 +40,10 @@ LOOPBACK_ENV = "NEWSWATCH_LOOPBACK_ONLY"
 # Environment overrides: NEWSWATCH_<FIELD> for these settings.
 ENV_SETTINGS = (
     "user_agent",
+    "connect_timeout",
+    "read_timeout",
+    "total_timeout",
+    "max_bytes",
     "min_interval",
     "per_host",
     "max_workers",
