@@ -116,7 +116,8 @@ def test_hostile_pages_and_feeds_are_bounded_and_recorded(
     con = db.connect(db_path)
     errors = dict(
         con.execute(
-            "SELECT regexp_extract(url, '/([a-z-]+)$', 1), error FROM fetch_events WHERE target = 'page' AND error IS NOT NULL"
+            "SELECT regexp_extract(url, '/([a-z-]+)$', 1), error FROM fetch_events"
+            " WHERE target = 'page' AND error IS NOT NULL"
         ).fetchall()
     )
     assert "ResponseTooLarge" in errors["big"]
