@@ -1,4 +1,5 @@
--- One row per story: what reports count when each story should count once.
+-- One row per story: what reports count when each story should count once. Headline and link come
+-- from story_timelines (the outlet that filed the story is preferred over copies; seeds have no link).
 CREATE OR REPLACE VIEW stories AS
 SELECT s.story_id,
        count(*) AS articles,
@@ -6,9 +7,9 @@ SELECT s.story_id,
        count(DISTINCT a.source) AS sources,
        min(a.published) AS first_published,
        max(a.published) AS last_published,
-       any_value(f.title) AS title,
-       any_value(f.url) AS url
+       any_value(t.title) AS title,
+       any_value(t.url) AS url
 FROM article_stories s
 JOIN articles a ON a.article_id = s.article_id
-LEFT JOIN articles f ON f.article_id = s.story_id
+LEFT JOIN story_timelines t ON t.story_id = s.story_id
 GROUP BY s.story_id;

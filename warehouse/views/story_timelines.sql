@@ -17,7 +17,9 @@ topics AS (
     SELECT story_id, list(topic ORDER BY topic) AS topics FROM story_topics GROUP BY story_id
 )
 SELECT g.story_id,
+       -- Headline and link from one article: the preferred one with a web address, else the first.
        coalesce(
+           nullif(trim(coalesce(arg_min(g.title, g.preference) FILTER (WHERE g.url LIKE 'http%'), '')), ''),
            arg_min(g.title, g.preference) FILTER (WHERE trim(coalesce(g.title, '')) <> ''),
            left(arg_min(g.body, g.preference), 120)
        ) AS title,
