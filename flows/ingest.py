@@ -257,7 +257,6 @@ def ingest(
             urls = [url for url, _ in candidates]
             seen = lookups.seen_urls(con, urls) | feed_health.skipped_urls(con, urls)
             new = [(url, e) for url, e in candidates if url not in seen]
-            update_health(con, sources, feed_results, health, new, now, run_id)
             todo = screen_entries(con, screen, new, run_id)
             logger.info(
                 "%d sources ok, %d failing, %d not due; %d entries, %d already stored, %d off-topic, %d to fetch",
@@ -286,6 +285,9 @@ def ingest(
                 while in_flight:
                     _advance(total, _drain(con, fetcher, in_flight.popleft(), run_id, screen), len(todo))
             feed_health.record_fetch_events(con, fetcher.drain_events(), run_id)
+            # Only now: the saved validators and body hash make the next poll skip an unchanged feed, so
+            # saving them before every entry is stored would lose the rest of the feed to a crash.
+            update_health(con, sources, feed_results, health, new, now, run_id)
         summary = {
             "run_id": run_id,
             "sources_ok": sum(r.ok for r in feed_results),
