@@ -223,6 +223,7 @@ def ingest(
     relevance: bool = True,
     shard: str | None = None,
     lease_ttl_s: float = 3600.0,
+    dask_address: str | None = None,
 ) -> dict[str, Any]:
     """Fetch every enabled source once and store what is new. One ingest at a time per DuckDB file; on a
     DuckLake warehouse (db_path `ducklake:...`) many at once.
@@ -230,7 +231,8 @@ def ingest(
     due_only: poll only sources whose adaptive interval has passed (scheduled runs); auto-disabled sources are
     polled only when their revival probe is due, either way. relevance: apply the topic query (seeds/relevance.toml).
     shard: 'i/N' polls only this worker's shard of the sources, plus shards whose holder stopped heartbeating
-    for lease_ttl_s (which must exceed the schedule interval).
+    for lease_ttl_s (which must exceed the schedule interval). dask_address: run extraction on that Dask
+    scheduler through prefect-dask (default: $NEWSWATCH_DASK_ADDRESS, else local processes).
     """
     logger = get_run_logger()
     run_id = str(flow_run.get_id() or uuid.uuid4())
@@ -301,6 +303,7 @@ def ingest(
                 topics_file=Path(topics_file) if topics_file else DEFAULT_TOPICS,
                 entities_file=Path(entities_file) if entities_file else DEFAULT_ENTITIES,
                 expected_pages=len(todo),
+                dask_address=dask_address,
             ) as analyzer:
                 in_flight: deque[BatchFutures] = deque()
                 for start in range(0, len(todo), batch_size):
