@@ -44,7 +44,7 @@ def analyze_on_worker(
 
 
 # A task over a module-level function, so Dask pickles it by reference rather than by value.
-analyze_chunk = task(analyze_on_worker, name="analyze-on-dask", cache_policy=NO_CACHE)
+analyze_chunk = task(name="analyze-on-dask", cache_policy=NO_CACHE)(analyze_on_worker)
 
 
 def _init_worker(topics_file: Path, entities_file: Path | None) -> None:
