@@ -82,6 +82,15 @@ class LocalPostgres:
         self._run(str(self.bindir / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", USER, name)
         return name
 
+    def query(self, database: str, sql: str) -> list[list[str]]:
+        """Rows of `sql` through psql, each a list of text fields."""
+        done = subprocess.run(
+            [str(self.bindir / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", USER, "-d", database,
+             "-At", "-F", "\t", "-c", sql],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        return [line.split("\t") for line in done.stdout.splitlines() if line]
+
     def libpq(self, database: str) -> str:
         """A libpq connection string, as DuckLake's PostgreSQL catalog takes it."""
         return f"dbname={database} host=127.0.0.1 port={self.port} user={USER}"

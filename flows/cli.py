@@ -147,5 +147,17 @@ def serve(port: Annotated[int, typer.Option(help="Port of the local Prefect serv
     serve_forever(port)
 
 
+@app.command()
+def deploy(
+    source: Annotated[Path, typer.Option(help="Project directory as the workers see it.")] = db.PROJECT_ROOT,
+) -> None:
+    """Register the prefect.yaml deployments on their work pool (PREFECT_API_URL names the server)."""
+    from flows.serve import deploy_to_pools, read_deployments
+
+    specs = read_deployments()
+    for spec, deployment_id in zip(specs, deploy_to_pools(specs, source), strict=True):
+        console.print(f"deployed {spec.name} on work pool {spec.work_pool} ({deployment_id})")
+
+
 if __name__ == "__main__":
     app()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench.corpus import Corpus, CorpusServer
-from bench.postgres import LocalPostgres, PostgresUnavailable
+from bench.postgres import LocalPostgres
 from extractors.analyze import analyze_article
 from extractors.pipeline import load_seed_articles
 from extractors.shards import ShardSpec, shard_of
@@ -34,15 +34,6 @@ KEYS = {
     "feed_state": "source",
     "feed_health": "source",
 }
-
-
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[LocalPostgres]:
-    try:
-        with LocalPostgres() as server:
-            yield server
-    except PostgresUnavailable as exc:
-        pytest.skip(f"PostgreSQL cannot start here: {exc}")
 
 
 @pytest.fixture
