@@ -55,7 +55,10 @@ def test_same_schema_files_and_views_migrate_on_ducklake(lake: str) -> None:
     con = db.connect(lake)
     try:
         assert backend.connection_is_lake(con)
-        applied = [r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY version").fetchall()]
+        applied = [
+            r[0]
+            for r in con.execute("SELECT name FROM schema_migrations WHERE version > 0 ORDER BY version").fetchall()
+        ]
         assert applied == [p.name for p in db.schema_files()]
         views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
         assert {p.stem for p in db.VIEWS_DIR.glob("*.sql")} <= views
@@ -183,5 +186,41 @@ def test_sharded_workers_split_sources_and_take_over_a_dead_workers_shard(
         leases.claim_shards(con, ShardSpec(index=1, count=3), "busy-worker", timedelta(seconds=60))
         own, taken = leases.claim_shards(con, ShardSpec(index=1, count=3), "twin-worker", timedelta(seconds=60))
         assert (own, taken) == (set(), set())
+    finally:
+        con.close()
+
+
+def test_workers_creating_a_new_lake_at_once_all_attach_and_every_write_lands(lake: str) -> None:
+    from warehouse import load
+
+    workers = 4
+    barrier = threading.Barrier(workers)
+    errors: list[BaseException] = []
+
+    def start(worker: int) -> None:
+        try:
+            barrier.wait()
+            con = db.connect(lake)  # each creates, or finds being created, the same catalog
+            try:
+                load.start_run(con, f"run-{worker}")
+            finally:
+                con.close()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start, args=(w,)) for w in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    con = db.connect(lake, read_only=True)
+    try:
+        assert sorted(r[0] for r in con.execute("SELECT run_id FROM runs").fetchall()) == [
+            f"run-{w}" for w in range(workers)
+        ]
+        versions = [r[0] for r in con.execute("SELECT version FROM schema_migrations WHERE version > 0").fetchall()]
+        assert sorted(versions) == [int(p.name[:3]) for p in db.schema_files()]
+        assert con.execute("SELECT count(*) FROM write_claims").fetchone() == (1,)
     finally:
         con.close()

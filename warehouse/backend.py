@@ -35,6 +35,7 @@ S3_ENV = {  # DuckDB secret fields for S3-compatible storage, read from the envi
     "ENDPOINT": "NEWSWATCH_S3_ENDPOINT",
     "REGION": "NEWSWATCH_S3_REGION",
     "URL_STYLE": "NEWSWATCH_S3_URL_STYLE",
+    "USE_SSL": "NEWSWATCH_S3_USE_SSL",
 }
 CONFLICT_RETRIES = 30
 
@@ -105,7 +106,25 @@ def default_lake_data(location: str) -> str:
     return catalog + ".files/"
 
 
+def _is_init_race(exc: BaseException) -> bool:
+    return isinstance(exc, duckdb.Error) and "Failed to initialize DuckLake" in str(exc)
+
+
 def connect_lake(location: str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Attach the lake in a fresh in-memory DuckDB. Workers creating the same new catalog at once race in
+    DuckLake's initialisation (the loser sees PostgreSQL's duplicate-key error); the loser starts over on a
+    new DuckDB instance, since the failed one may keep a half-made catalog state."""
+    for attempt in range(CONFLICT_RETRIES):
+        try:
+            return _attach_lake(location, read_only=read_only)
+        except duckdb.Error as exc:
+            if not _is_init_race(exc) or attempt == CONFLICT_RETRIES - 1:
+                raise
+            time.sleep(random.uniform(0.05, 0.3))
+    raise AssertionError("unreachable")
+
+
+def _attach_lake(location: str, *, read_only: bool) -> duckdb.DuckDBPyConnection:
     catalog = location.removeprefix(LAKE_PREFIX)
     data_path = default_lake_data(location)
     con = duckdb.connect()

@@ -46,7 +46,8 @@ def migrate(con: duckdb.DuckDBPyConnection, *, up_to: int | None = None) -> list
     `up_to` stops at that schema version (used to build older databases in upgrade tests). On DuckLake the
     same files run in `backend.lake_dialect`; workers starting together retry on the catalog conflict.
     """
-    dialect = backend.lake_dialect if backend.connection_is_lake(con) else str
+    lake = backend.connection_is_lake(con)
+    dialect = backend.lake_dialect if lake else str
     con.execute(
         dialect(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -54,7 +55,14 @@ def migrate(con: duckdb.DuckDBPyConnection, *, up_to: int | None = None) -> list
             " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
         )
     )
-    applied = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    if lake:
+        # Row 0 is the migration lock: each migration bumps it, so two workers applying the same one
+        # conflict at commit (DuckLake appends alone never do) and the later one re-reads what is applied.
+        con.execute(
+            "INSERT INTO schema_migrations (version, name) SELECT 0, 'migration lock'"
+            " WHERE NOT EXISTS (SELECT 1 FROM schema_migrations WHERE version = 0)"
+        )
+    applied = {row[0] for row in con.execute("SELECT version FROM schema_migrations WHERE version > 0").fetchall()}
     newly: list[str] = []
     for path in schema_files():
         version = int(path.name[:3])
@@ -62,12 +70,20 @@ def migrate(con: duckdb.DuckDBPyConnection, *, up_to: int | None = None) -> list
             continue
         con.execute("BEGIN TRANSACTION")
         try:
+            if lake:
+                con.execute("UPDATE schema_migrations SET applied_at = now() WHERE version = 0")
+                # Another worker may have applied it since `applied` was read; this snapshot knows.
+                if con.execute("SELECT count(*) FROM schema_migrations WHERE version = ?", [version]).fetchone() != (
+                    0,
+                ):
+                    con.execute("ROLLBACK")
+                    continue
             con.execute(dialect(path.read_text(encoding="utf-8")))
             con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, path.name])
-            con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
             raise
+        con.execute("COMMIT")  # a failed commit ends the transaction itself: nothing left to roll back
         newly.append(path.name)
     if up_to is None:
         create_views(con, sorted(VIEWS_DIR.glob("*.sql")))
