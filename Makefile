@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SCALE_STAMP := $(VENV)/.installed-scale
 
 .PHONY: run test lint serve bench-deps help
 
@@ -18,15 +19,20 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
+# Tests also cover the scale-out backends (DuckLake, Dask): the `scale` extra beside dev.
+$(SCALE_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev,scale]'
+	touch $(SCALE_STAMP)
+
 run: $(STAMP)
 	$(BIN)/newswatch run
 
-test: $(STAMP)
+test: $(SCALE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
-lint: $(STAMP)
+lint: $(SCALE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import os
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -64,6 +65,8 @@ class CorpusServer:
 
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus
+        self.requests: Counter[str] = Counter()  # path -> times served, to check no feed is fetched twice
+        self._count_lock = threading.Lock()
         server_ref = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -71,7 +74,10 @@ class CorpusServer:
                 pass
 
             def do_GET(self) -> None:
-                parts = urlsplit(self.path).path.strip("/").split("/")
+                path = urlsplit(self.path).path
+                with server_ref._count_lock:
+                    server_ref.requests[path] += 1
+                parts = path.strip("/").split("/")
                 body, ctype = server_ref.respond(parts)
                 self.send_response(200 if body is not None else 404)
                 self.send_header("Content-Type", ctype)

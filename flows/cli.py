@@ -81,8 +81,14 @@ def run(
     batch_size: Annotated[int, typer.Option(min=1, help="Pages per fetch/extract/load batch.")] = 25,
     due_only: Annotated[bool, typer.Option(help="Poll only sources whose adaptive interval has passed.")] = False,
     relevance: Annotated[bool, typer.Option(help="Skip (and record) entries off the topic in relevance.toml.")] = True,
+    shard: Annotated[
+        str | None, typer.Option(help="i/N: poll only this worker's shard of the sources (and dead workers' shards).")
+    ] = None,
+    lease_ttl: Annotated[
+        float, typer.Option(help="Seconds without heartbeat after which another worker takes a shard over.")
+    ] = 3600.0,
 ) -> None:
-    """Run the ingest flow once: fetch sources, extract, dedup, tag, load into DuckDB."""
+    """Run the ingest flow once: fetch sources, extract, dedup, tag, load into DuckDB (or DuckLake)."""
     started = time.monotonic()
     with prefect_api() as api_url:
         console.print(f"[dim]Prefect API {api_url}[/]")
@@ -97,6 +103,8 @@ def run(
                 batch_size=batch_size,
                 due_only=due_only,
                 relevance=relevance,
+                shard=shard,
+                lease_ttl_s=lease_ttl,
             )
     _print_summary(summary, time.monotonic() - started)
 
@@ -107,8 +115,8 @@ def stats_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Counts: articles, seeds, duplicates by kind, articles per topic, source health."""
-    path = db_path or db.default_db_path()
-    if not path.exists():
+    path = db_path or db.default_location()
+    if isinstance(path, Path) and not path.exists():
         console.print(f"[red]No database at {path}.[/] Run `newswatch run` first.")
         raise typer.Exit(1)
     con = db.connect(path)
@@ -119,7 +127,7 @@ def stats_command(
     if as_json:
         typer.echo(json.dumps(figures, sort_keys=True))
         return
-    table = Table(title=f"newswatch: {path}", show_header=False)
+    table = Table(title=f"newswatch: {db.location_label(path)}", show_header=False)
     for key, value in figures.items():
         table.add_row(key, json.dumps(value) if isinstance(value, dict) else str(value))
     console.print(table)
@@ -137,6 +145,18 @@ def serve(port: Annotated[int, typer.Option(help="Port of the local Prefect serv
     from flows.serve import serve_forever
 
     serve_forever(port)
+
+
+@app.command()
+def deploy(
+    source: Annotated[Path, typer.Option(help="Project directory as the workers see it.")] = db.PROJECT_ROOT,
+) -> None:
+    """Register the prefect.yaml deployments on their work pool (PREFECT_API_URL names the server)."""
+    from flows.serve import deploy_to_pools, read_deployments
+
+    specs = read_deployments()
+    for spec, deployment_id in zip(specs, deploy_to_pools(specs, source), strict=True):
+        console.print(f"deployed {spec.name} on work pool {spec.work_pool} ({deployment_id})")
 
 
 if __name__ == "__main__":

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import uuid
 from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -23,6 +25,7 @@ from extractors.health import FeedHealth
 from extractors.pipeline import judge_analyzed, load_seed_articles, unique_entries
 from extractors.records import AnalyzedArticle, FeedEntry, FeedResult, FetchedPage, Rejection, Source
 from extractors.relevance import load_query
+from extractors.shards import ShardSpec, sources_in
 from extractors.sources import load_sources
 from extractors.stories import link_batch as link_stories
 from extractors.stories import story_profile
@@ -35,7 +38,7 @@ from flows.fetch import FetchSettings, HttpFetcher
 from flows.health import poll_plan, update_health
 from flows.screening import Screen, screen_articles, screen_entries
 from flows.sources import poll_source
-from warehouse import db, feed_health, load, lookups, stats
+from warehouse import backend, db, feed_health, leases, load, lookups, stats
 from warehouse import stories as warehouse_stories
 
 SEEDS_DIR = db.PROJECT_ROOT / "seeds"
@@ -67,8 +70,10 @@ class BatchOutcome:
         self.tags.update(other.tags)
 
 
+@backend.retry_conflicts
 def _store(con: duckdb.DuckDBPyConnection, analyzed: list[AnalyzedArticle], run_id: str) -> BatchOutcome:
-    """Judge against the warehouse and load, in one transaction per batch."""
+    """Judge against the warehouse and load, in one transaction per batch. When another worker's commit
+    wins the race (DuckLake), the look-ups and the judgement are redone against what it stored."""
     known = lookups.known_fingerprints(con, [(a.article, a.fingerprint) for a in analyzed])
     processed = judge_analyzed(analyzed, known)
     profiles = [a.story_profile or story_profile(a.article) for a in analyzed]
@@ -192,6 +197,32 @@ def _advance(total: BatchOutcome, batch: BatchOutcome, expected: int) -> None:
     progress.advance("articles", batch.fetched + batch.fetch_errors, total=expected)
 
 
+@dataclass(kw_only=True)
+class ShardLeases:
+    """The shards this run holds, heartbeated between batches so other workers see it alive."""
+
+    spec: ShardSpec | None
+    holder: str
+    held: set[int] = field(default_factory=set)
+    taken_over: set[int] = field(default_factory=set)
+
+    def claim(self, con: duckdb.DuckDBPyConnection, ttl: timedelta) -> None:
+        if self.spec is not None:
+            own, self.taken_over = leases.claim_shards(con, self.spec, self.holder, ttl)
+            self.held = own | self.taken_over
+
+    def select(self, sources: list[Source]) -> list[Source]:
+        return sources if self.spec is None else sources_in(sources, self.held, self.spec.count)
+
+    def beat(self, con: duckdb.DuckDBPyConnection, *, done: bool = False) -> None:
+        if self.spec is not None:
+            leases.heartbeat(con, self.held, self.spec.count, self.holder, done=done)
+
+
+def worker_id() -> str:
+    return os.environ.get("NEWSWATCH_WORKER_ID") or f"{socket.gethostname()}:{os.getpid()}"
+
+
 def select_sources(sources: list[Source], *, capture: bool, live: bool) -> list[Source]:
     def wanted(s: Source) -> bool:
         is_capture = s.url.startswith(CAPTURE_SCHEME)
@@ -213,11 +244,18 @@ def ingest(
     due_only: bool = False,
     relevance_file: str | None = None,
     relevance: bool = True,
+    shard: str | None = None,
+    lease_ttl_s: float = 3600.0,
+    dask_address: str | None = None,
 ) -> dict[str, Any]:
-    """Fetch every enabled source once and store what is new. One ingest at a time per database.
+    """Fetch every enabled source once and store what is new. One ingest at a time per DuckDB file; on a
+    DuckLake warehouse (db_path `ducklake:...`) many at once.
 
     due_only: poll only sources whose adaptive interval has passed (scheduled runs); auto-disabled sources are
     polled only when their revival probe is due, either way. relevance: apply the topic query (seeds/relevance.toml).
+    shard: 'i/N' polls only this worker's shard of the sources, plus shards whose holder stopped heartbeating
+    for lease_ttl_s (which must exceed the schedule interval). dask_address: run extraction on that Dask
+    scheduler through prefect-dask (default: $NEWSWATCH_DASK_ADDRESS, else local processes).
     """
     logger = get_run_logger()
     run_id = str(flow_run.get_id() or uuid.uuid4())
@@ -228,11 +266,13 @@ def ingest(
     screen = Screen(
         query=load_query(Path(relevance_file) if relevance_file else DEFAULT_RELEVANCE) if relevance else None
     )
-    db_file = Path(db_path) if db_path else db.default_db_path()
+    location = db_path or db.default_location()
+    shards = ShardLeases(spec=ShardSpec.parse(shard) if shard else None, holder=worker_id())
     lock = ExitStack()
-    lock.enter_context(hold_database(db_file, "ingest", wait_s=lock_wait_s))
+    if not backend.is_lake(location):
+        lock.enter_context(hold_database(Path(location), "ingest", wait_s=lock_wait_s))
     try:
-        con = db.connect(db_file)
+        con = db.connect(location)
     except BaseException:
         lock.close()
         raise
@@ -241,6 +281,16 @@ def ingest(
         load.register_sources(con, all_sources)
         seeds_added = load_seeds(con, CORPUS_DIR, taxonomy, run_id, gazetteer)
         logger.info("seed corpus: %d new seed articles loaded", seeds_added)
+        shards.claim(con, timedelta(seconds=lease_ttl_s))
+        if shards.spec is not None:
+            wanted = shards.select(wanted)
+            logger.info(
+                "shard %s: holding shards %s (taken over: %s), %d sources",
+                shards.spec,
+                sorted(shards.held),
+                sorted(shards.taken_over),
+                len(wanted),
+            )
         now = datetime.now()
         health = feed_health.load_health(con, [s.name for s in wanted])
         sources, not_due = poll_plan(wanted, health, now, due_only=due_only)
@@ -275,6 +325,7 @@ def ingest(
                 topics_file=Path(topics_file) if topics_file else DEFAULT_TOPICS,
                 entities_file=Path(entities_file) if entities_file else DEFAULT_ENTITIES,
                 expected_pages=len(todo),
+                dask_address=dask_address,
             ) as analyzer:
                 in_flight: deque[BatchFutures] = deque()
                 for start in range(0, len(todo), batch_size):
@@ -282,8 +333,10 @@ def ingest(
                     in_flight.append((pages_future, analyze_batch.submit(analyzer, pages_future, return_state=False)))
                     if len(in_flight) > PIPELINE_DEPTH:
                         _advance(total, _drain(con, fetcher, in_flight.popleft(), run_id, screen), len(todo))
+                        shards.beat(con)
                 while in_flight:
                     _advance(total, _drain(con, fetcher, in_flight.popleft(), run_id, screen), len(todo))
+                    shards.beat(con)
             feed_health.record_fetch_events(con, fetcher.drain_events(), run_id)
             # Only now: the saved validators and body hash make the next poll skip an unchanged feed, so
             # saving them before every entry is stored would lose the rest of the feed to a crash.
@@ -300,6 +353,8 @@ def ingest(
             "skipped_off_topic": screen.skipped,
             "merged_into_stored": screen.merged,
             "seeds_loaded": seeds_added,
+            "shards": sorted(shards.held),
+            "shards_taken_over": sorted(shards.taken_over),
             "fetched": total.fetched,
             "fetch_errors": total.fetch_errors,
             "rejected": total.rejected,
@@ -309,6 +364,7 @@ def ingest(
             "totals": stats.collect_stats(con),
         }
         load.finish_run(con, run_id, summary)
+        shards.beat(con, done=True)
         logger.info(
             "run done: %d new articles, duplicates %s, tags %s",
             total.new_articles,

@@ -31,6 +31,7 @@ class DeploymentSpec:
     crons: tuple[tuple[str, str | None], ...]
     concurrency_limit: int | None
     collision_strategy: str | None
+    work_pool: str | None = None
 
 
 def read_deployments(path: Path = PREFECT_YAML) -> list[DeploymentSpec]:
@@ -49,6 +50,7 @@ def read_deployments(path: Path = PREFECT_YAML) -> list[DeploymentSpec]:
                 crons=tuple((s["cron"], s.get("timezone")) for s in schedules if "cron" in s),
                 concurrency_limit=(limit.get("limit") if isinstance(limit, dict) else limit),
                 collision_strategy=(limit.get("collision_strategy") if isinstance(limit, dict) else None),
+                work_pool=(item.get("work_pool") or {}).get("name"),
             )
         )
     return specs
@@ -61,19 +63,50 @@ def load_flow(entrypoint: str) -> Any:
     return getattr(module, attribute)
 
 
-def runner_deployments(specs: list[DeploymentSpec]) -> list[Any]:
+def _schedules_and_limit(spec: DeploymentSpec) -> tuple[list[Any], Any]:
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
     from prefect.schedules import Cron, Interval
 
+    schedules = [Interval(i) for i in spec.intervals] + [Cron(c, timezone=tz) for c, tz in spec.crons]
+    limit: ConcurrencyLimitConfig | None = None
+    if spec.concurrency_limit is not None:
+        limit = ConcurrencyLimitConfig(
+            limit=spec.concurrency_limit,
+            collision_strategy=ConcurrencyLimitStrategy(spec.collision_strategy or "ENQUEUE"),
+        )
+    return schedules, limit
+
+
+def deploy_to_pools(specs: list[DeploymentSpec], source: Path = PROJECT_ROOT) -> list[str]:
+    """Register each deployment on its prefect.yaml work pool, with code read from `source` on the worker.
+
+    What `prefect deploy --all` does, without its closing worker look-up that prefect 3.8.8's client
+    sends malformed (HTTP 422 after the deployments were saved). Returns the deployment ids.
+    """
+    from prefect import flow as prefect_flow
+
+    ids = []
+    for spec in specs:
+        if spec.work_pool is None:
+            raise ValueError(f"deployment {spec.name!r} names no work_pool in prefect.yaml")
+        schedules, limit = _schedules_and_limit(spec)
+        remote = prefect_flow.from_source(source=str(source), entrypoint=spec.entrypoint)
+        deployment = remote.to_deployment(  # type: ignore[union-attr]
+            name=spec.name,
+            work_pool_name=spec.work_pool,
+            description=spec.description,
+            parameters=spec.parameters,
+            schedules=schedules,
+            concurrency_limit=limit,
+        )
+        ids.append(str(deployment.apply()))  # type: ignore[union-attr]
+    return ids
+
+
+def runner_deployments(specs: list[DeploymentSpec]) -> list[Any]:
     deployments = []
     for spec in specs:
-        schedules = [Interval(i) for i in spec.intervals] + [Cron(c, timezone=tz) for c, tz in spec.crons]
-        limit: ConcurrencyLimitConfig | None = None
-        if spec.concurrency_limit is not None:
-            limit = ConcurrencyLimitConfig(
-                limit=spec.concurrency_limit,
-                collision_strategy=ConcurrencyLimitStrategy(spec.collision_strategy or "ENQUEUE"),
-            )
+        schedules, limit = _schedules_and_limit(spec)
         deployments.append(
             load_flow(spec.entrypoint).to_deployment(
                 name=spec.name,

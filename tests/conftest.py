@@ -49,6 +49,18 @@ def quick_settings(**overrides: object) -> FetchSettings:
     return FetchSettings(**values)  # type: ignore[arg-type]
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[object]:
+    """A throwaway PostgreSQL (Debian's packages) on a free loopback port; skips where it cannot start."""
+    from bench.postgres import LocalPostgres, PostgresUnavailable
+
+    try:
+        with LocalPostgres() as server:
+            yield server
+    except PostgresUnavailable as exc:
+        pytest.skip(f"PostgreSQL cannot start here: {exc}")
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "newswatch.duckdb"

@@ -1,4 +1,4 @@
-"""DuckDB connection and idempotent schema migrations."""
+"""Warehouse connection (embedded DuckDB file or DuckLake, see warehouse/backend.py) and idempotent migrations."""
 
 from __future__ import annotations
 
@@ -9,10 +9,20 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import backend
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 VIEWS_DIR = Path(__file__).resolve().parent / "views"
 DB_ENV = "NEWSWATCH_DB"
+
+
+def default_location() -> Path | str:
+    """$NEWSWATCH_DB as given (a DuckLake location stays a string), else the default file."""
+    configured = os.environ.get(DB_ENV)
+    if configured and backend.is_lake(configured):
+        return configured
+    return Path(configured or PROJECT_ROOT / "data" / "newswatch.duckdb")
 
 
 def default_db_path() -> Path:
@@ -23,17 +33,36 @@ def schema_files() -> list[Path]:
     return sorted(SCHEMA_DIR.glob("[0-9][0-9][0-9]_*.sql"))
 
 
+def location_label(location: str | Path) -> str:
+    """What to show a user: the file path, or the DuckLake catalog without its connection options."""
+    text = str(location)
+    return text.split(" ", 1)[0] + " …" if backend.is_lake(text) and " " in text else text
+
+
+@backend.retry_conflicts
 def migrate(con: duckdb.DuckDBPyConnection, *, up_to: int | None = None) -> list[str]:
     """Apply schema files not yet applied, each in its own transaction; then (re)create views.
 
-    `up_to` stops at that schema version (used to build older databases in upgrade tests).
+    `up_to` stops at that schema version (used to build older databases in upgrade tests). On DuckLake the
+    same files run in `backend.lake_dialect`; workers starting together retry on the catalog conflict.
     """
+    lake = backend.connection_is_lake(con)
+    dialect = backend.lake_dialect if lake else str
     con.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
-        " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
+        dialect(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+            " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
+        )
     )
-    applied = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    if lake:
+        # Row 0 is the migration lock: each migration bumps it, so two workers applying the same one
+        # conflict at commit (DuckLake appends alone never do) and the later one re-reads what is applied.
+        con.execute(
+            "INSERT INTO schema_migrations (version, name) SELECT 0, 'migration lock'"
+            " WHERE NOT EXISTS (SELECT 1 FROM schema_migrations WHERE version = 0)"
+        )
+    applied = {row[0] for row in con.execute("SELECT version FROM schema_migrations WHERE version > 0").fetchall()}
     newly: list[str] = []
     for path in schema_files():
         version = int(path.name[:3])
@@ -41,12 +70,20 @@ def migrate(con: duckdb.DuckDBPyConnection, *, up_to: int | None = None) -> list
             continue
         con.execute("BEGIN TRANSACTION")
         try:
-            con.execute(path.read_text(encoding="utf-8"))
+            if lake:
+                con.execute("UPDATE schema_migrations SET applied_at = now() WHERE version = 0")
+                # Another worker may have applied it since `applied` was read; this snapshot knows.
+                if con.execute("SELECT count(*) FROM schema_migrations WHERE version = ?", [version]).fetchone() != (
+                    0,
+                ):
+                    con.execute("ROLLBACK")
+                    continue
+            con.execute(dialect(path.read_text(encoding="utf-8")))
             con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, path.name])
-            con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
             raise
+        con.execute("COMMIT")  # a failed commit ends the transaction itself: nothing left to roll back
         newly.append(path.name)
     if up_to is None:
         create_views(con, sorted(VIEWS_DIR.glob("*.sql")))
@@ -70,8 +107,19 @@ def create_views(con: duckdb.DuckDBPyConnection, files: list[Path]) -> None:
         pending = failed
 
 
-def connect(path: Path | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    db_path = path or default_db_path()
+def connect(path: Path | str | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse at `path` (default: $NEWSWATCH_DB or data/newswatch.duckdb), migrated unless read-only."""
+    location = path or default_location()
+    if backend.is_lake(location):
+        con = backend.connect_lake(str(location), read_only=read_only)
+        if not read_only:
+            try:
+                migrate(con)
+            except BaseException:
+                con.close()
+                raise
+        return con
+    db_path = Path(location)
     if read_only:
         return duckdb.connect(str(db_path), read_only=True)
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -81,9 +129,18 @@ def connect(path: Path | None = None, *, read_only: bool = False) -> duckdb.Duck
 
 
 @contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+def transaction(con: duckdb.DuckDBPyConnection, *, keyed: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One transaction. `keyed`: it inserts rows whose keys must stay unique (anti-join inserts, merges).
+
+    On DuckLake, two transactions that both append the same key would both commit, since appends never
+    conflict there. A keyed transaction therefore also bumps the one-row `write_claims` table: of two
+    overlapping keyed transactions the second then fails at commit, and `backend.retry_conflicts` re-runs
+    its unit against the newer snapshot, where the anti-join sees the first one's rows.
+    """
     con.execute("BEGIN TRANSACTION")
     try:
+        if keyed and backend.connection_is_lake(con):
+            con.execute("UPDATE write_claims SET claims = claims + 1")
         yield con
     except BaseException:
         con.execute("ROLLBACK")

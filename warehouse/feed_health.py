@@ -10,10 +10,33 @@ import duckdb
 
 from extractors.health import FeedHealth
 from extractors.records import FetchEvent
-from warehouse.bulk import Table, bulk_insert
+from warehouse.backend import retry_conflicts
+from warehouse.bulk import Table, bulk_insert, bulk_merge
 from warehouse.db import transaction
 
 HEALTH_COLUMNS = [f.name for f in fields(FeedHealth)]
+HEALTH_TYPES = {
+    "source": "VARCHAR",
+    "etag": "VARCHAR",
+    "last_modified": "VARCHAR",
+    "body_hash": "VARCHAR",
+    "failure_score": "DOUBLE",
+    "disabled_at": "TIMESTAMP",
+    "disabled_reason": "VARCHAR",
+    "probe_interval_s": "INTEGER",
+    "poll_interval_s": "INTEGER",
+    "next_poll_at": "TIMESTAMP",
+    "last_success_at": "TIMESTAMP",
+}
+FEED_HEALTH = Table(name="feed_health", columns=tuple((c, HEALTH_TYPES[c]) for c in HEALTH_COLUMNS), key=("source",))
+SKIPPED = Table(
+    name="skipped_entries",
+    columns=tuple((c, "VARCHAR") for c in ("url", "source", "title", "stage", "reason", "query", "run_id")),
+    key=("url",),
+)
+ALIASES = Table(
+    name="article_aliases", columns=(("alias_url", "VARCHAR"), ("article_id", "VARCHAR")), key=("alias_url",)
+)
 
 
 def load_health(con: duckdb.DuckDBPyConnection, sources: list[str]) -> dict[str, FeedHealth]:
@@ -25,24 +48,20 @@ def load_health(con: duckdb.DuckDBPyConnection, sources: list[str]) -> dict[str,
     return {row[0]: FeedHealth(**dict(zip(HEALTH_COLUMNS, row, strict=True))) for row in rows}
 
 
+@retry_conflicts
 def save_health(con: duckdb.DuckDBPyConnection, states: list[FeedHealth]) -> None:
     if not states:
         return
-    updates = ", ".join(f"{c} = excluded.{c}" for c in HEALTH_COLUMNS[1:])
+    updates = {c: f"_bulk_feed_health.{c}" for c in HEALTH_COLUMNS[1:]} | {"updated_at": "now()"}
     with transaction(con):
-        con.executemany(
-            f"INSERT INTO feed_health ({', '.join(HEALTH_COLUMNS)}, updated_at)"
-            f" VALUES ({', '.join('?' for _ in HEALTH_COLUMNS)}, now())"
-            f" ON CONFLICT (source) DO UPDATE SET {updates}, updated_at = now()",
-            [[getattr(s, c) for c in HEALTH_COLUMNS] for s in states],
-        )
+        bulk_merge(con, FEED_HEALTH, [[getattr(s, c) for c in HEALTH_COLUMNS] for s in states], updates)
 
 
 def record_polls(con: duckdb.DuckDBPyConnection, rows: list[list[Any]], run_id: str) -> None:
     """rows: [polled_at, source, outcome, status, entries, new_items, failure_weight, error]."""
     if not rows:
         return
-    with transaction(con):
+    with transaction(con, keyed=False):
         con.executemany(
             "INSERT INTO feed_polls (run_id, polled_at, source, outcome, status, entries, new_items,"
             " failure_weight, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -70,7 +89,7 @@ FETCH_EVENTS = Table(
 def record_fetch_events(con: duckdb.DuckDBPyConnection, events: list[FetchEvent], run_id: str) -> None:
     if not events:
         return
-    with transaction(con):
+    with transaction(con, keyed=False):
         bulk_insert(
             con,
             FETCH_EVENTS,
@@ -81,16 +100,13 @@ def record_fetch_events(con: duckdb.DuckDBPyConnection, events: list[FetchEvent]
         )
 
 
+@retry_conflicts
 def record_skipped(con: duckdb.DuckDBPyConnection, rows: list[list[Any]], run_id: str) -> None:
     """rows: [canonical url, source, title, stage, reason, query]. The first verdict on a URL stands."""
     if not rows:
         return
     with transaction(con):
-        con.executemany(
-            "INSERT INTO skipped_entries (url, source, title, stage, reason, query, run_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING",
-            [[*row, run_id] for row in rows],
-        )
+        bulk_insert(con, SKIPPED, [[*row, run_id] for row in rows])
 
 
 def skipped_urls(con: duckdb.DuckDBPyConnection, urls: list[str]) -> set[str]:
@@ -107,15 +123,13 @@ def stored_article_ids(con: duckdb.DuckDBPyConnection, ids: list[str]) -> set[st
     return {r[0] for r in rows}
 
 
+@retry_conflicts
 def add_aliases(con: duckdb.DuckDBPyConnection, pairs: list[tuple[str, str]]) -> None:
     """(alias URL, article_id) for pages that turned out to be an article already stored."""
     if not pairs:
         return
     with transaction(con):
-        con.executemany(
-            "INSERT INTO article_aliases (alias_url, article_id) VALUES (?, ?) ON CONFLICT (alias_url) DO NOTHING",
-            [list(p) for p in pairs],
-        )
+        bulk_insert(con, ALIASES, [list(p) for p in pairs])
 
 
 def feeds_overview(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> list[dict[str, Any]]:

@@ -11,46 +11,79 @@ import duckdb
 from extractors.fingerprints import signature_to_bytes
 from extractors.records import EntityCount, FeedResult, ProcessedArticle, Rejection, Source, TopicTag
 from warehouse import stories
-from warehouse.bulk import Table, bulk_insert
+from warehouse.backend import retry_conflicts
+from warehouse.bulk import Table, bulk_insert, bulk_merge
 from warehouse.db import transaction
 
+SOURCES = Table(
+    name="sources",
+    columns=(("name", "VARCHAR"), ("kind", "VARCHAR"), ("url", "VARCHAR"), ("enabled", "BOOLEAN")),
+    key=("name",),
+)
+FEED_STATE = Table(
+    name="feed_state",
+    columns=(
+        ("source", "VARCHAR"),
+        ("last_fetch_at", "TIMESTAMP"),
+        ("last_success_at", "TIMESTAMP"),
+        ("last_status", "INTEGER"),
+        ("last_error", "VARCHAR"),
+        ("consecutive_failures", "INTEGER"),
+        ("entries_last_fetch", "INTEGER"),
+    ),
+    key=("source",),
+)
+REJECTED = Table(
+    name="rejected_pages",
+    columns=(("url", "VARCHAR"), ("source", "VARCHAR"), ("reason", "VARCHAR"), ("run_id", "VARCHAR")),
+    key=("url",),
+)
+RUNS = Table(name="runs", columns=(("run_id", "VARCHAR"), ("started_at", "TIMESTAMP")), key=("run_id",))
 
+
+@retry_conflicts
 def register_sources(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
+    new = "_bulk_sources"
     with transaction(con):
-        con.executemany(
-            "INSERT INTO sources (name, kind, url, enabled) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, url = excluded.url,"
-            " enabled = excluded.enabled, updated_at = now()",
+        bulk_merge(
+            con,
+            SOURCES,
             [[s.name, s.kind, s.url, s.enabled] for s in sources],
+            {"kind": f"{new}.kind", "url": f"{new}.url", "enabled": f"{new}.enabled", "updated_at": "now()"},
         )
 
 
+@retry_conflicts
 def record_feed_results(con: duckdb.DuckDBPyConnection, results: list[FeedResult], run_id: str) -> None:
     now = datetime.now()
+    new = "_bulk_feed_state"
     # Requests themselves go to fetch_events from the client's log (warehouse.feed_health.record_fetch_events).
     with transaction(con):
-        for r in results:
-            con.execute(
-                "INSERT INTO feed_state (source, last_fetch_at, last_success_at, last_status, last_error,"
-                " consecutive_failures, entries_last_fetch) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (source) DO UPDATE SET last_fetch_at = excluded.last_fetch_at,"
-                " last_success_at = coalesce(excluded.last_success_at, feed_state.last_success_at),"
-                " last_status = excluded.last_status, last_error = excluded.last_error,"
-                " consecutive_failures = CASE WHEN excluded.last_error IS NULL THEN 0"
-                "   ELSE feed_state.consecutive_failures + 1 END,"
-                " entries_last_fetch = excluded.entries_last_fetch",
-                [r.source, now, now if r.ok else None, r.status, r.error, 0 if r.ok else 1, len(r.entries)],
-            )
+        bulk_merge(
+            con,
+            FEED_STATE,
+            [
+                [r.source, now, now if r.ok else None, r.status, r.error, 0 if r.ok else 1, len(r.entries)]
+                for r in results
+            ],
+            {
+                "last_fetch_at": f"{new}.last_fetch_at",
+                "last_success_at": f"coalesce({new}.last_success_at, feed_state.last_success_at)",
+                "last_status": f"{new}.last_status",
+                "last_error": f"{new}.last_error",
+                "consecutive_failures": f"CASE WHEN {new}.last_error IS NULL THEN 0"
+                " ELSE feed_state.consecutive_failures + 1 END",
+                "entries_last_fetch": f"{new}.entries_last_fetch",
+            },
+        )
 
 
+@retry_conflicts
 def record_rejections(con: duckdb.DuckDBPyConnection, rejected: list[Rejection], run_id: str) -> None:
     if not rejected:
         return
     with transaction(con):
-        con.executemany(
-            "INSERT INTO rejected_pages (url, source, reason, run_id) VALUES (?, ?, ?, ?) ON CONFLICT (url) DO NOTHING",
-            [[r.url, r.source, r.reason, run_id] for r in rejected],
-        )
+        bulk_insert(con, REJECTED, [[r.url, r.source, r.reason, run_id] for r in rejected])
 
 
 def _article_rows(items: list[ProcessedArticle], run_id: str | None) -> dict[str, list[list[Any]]]:
@@ -168,6 +201,7 @@ def entity_row(e: EntityCount) -> list[Any]:
     return [e.article_id, e.entity, e.kind, e.mentions, e.in_title, list(e.aliases), e.gazetteer_version]
 
 
+@retry_conflicts
 def load_articles(con: duckdb.DuckDBPyConnection, items: list[ProcessedArticle], run_id: str | None) -> int:
     """Load a batch in one transaction; return how many articles were new."""
     if not items:
@@ -187,12 +221,16 @@ def load_articles(con: duckdb.DuckDBPyConnection, items: list[ProcessedArticle],
     return len(set(ids)) - len(stored)
 
 
+@retry_conflicts
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
-    con.execute("INSERT INTO runs (run_id, started_at) VALUES (?, ?) ON CONFLICT DO NOTHING", [run_id, datetime.now()])
+    with transaction(con):
+        bulk_insert(con, RUNS, [[run_id, datetime.now()]])
 
 
+@retry_conflicts
 def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, summary: dict[str, Any]) -> None:
-    con.execute(
-        "UPDATE runs SET finished_at = ?, summary = ? WHERE run_id = ?",
-        [datetime.now(), json.dumps(summary, default=str), run_id],
-    )
+    with transaction(con, keyed=False):
+        con.execute(
+            "UPDATE runs SET finished_at = ?, summary = ? WHERE run_id = ?",
+            [datetime.now(), json.dumps(summary, default=str), run_id],
+        )

@@ -19,6 +19,7 @@ from extractors.stories import (
     StoryIndex,
     weighted_terms,
 )
+from warehouse.bulk import Table, bulk_insert, bulk_merge
 
 # Terms in more than this share of indexed articles say little about which event it is; they
 # still weigh in the cosine but do not fetch candidates (keeps the join small at a million articles).
@@ -115,19 +116,31 @@ def story_rows(items: list[ProcessedArticle], new_ids: set[str]) -> dict[str, li
     return rows
 
 
-STORY_INSERTS = {
-    "stories": "INSERT INTO article_stories (article_id, story_id, kind, score, matched_article_id, detail)"
-    " SELECT unnest(?), unnest(?), unnest(?), unnest(?), unnest(?), unnest(?) ON CONFLICT (article_id) DO NOTHING",
-    "terms": "INSERT INTO story_terms (term, article_id, count, published)"
-    " SELECT unnest(?), unnest(?), unnest(?), unnest(?::DATE[]) ON CONFLICT DO NOTHING",
-    "df": "INSERT INTO story_term_df (term, df) SELECT unnest(?), unnest(?)"
-    " ON CONFLICT (term) DO UPDATE SET df = story_term_df.df + excluded.df",
+STORY_TABLES = {
+    "stories": Table(
+        name="article_stories",
+        columns=(
+            ("article_id", "VARCHAR"),
+            ("story_id", "VARCHAR"),
+            ("kind", "VARCHAR"),
+            ("score", "DOUBLE"),
+            ("matched_article_id", "VARCHAR"),
+            ("detail", "VARCHAR"),
+        ),
+        key=("article_id",),
+    ),
+    "terms": Table(
+        name="story_terms",
+        columns=(("term", "VARCHAR"), ("article_id", "VARCHAR"), ("count", "DOUBLE"), ("published", "DATE")),
+        key=("term", "article_id"),
+    ),
 }
+TERM_DF = Table(name="story_term_df", columns=(("term", "VARCHAR"), ("df", "BIGINT")), key=("term",))
 
 
 def write_stories(con: duckdb.DuckDBPyConnection, items: list[ProcessedArticle], new_ids: set[str]) -> None:
-    """Write inside the caller's transaction (the batch load), one columnar insert per table."""
+    """Write inside the caller's transaction (the batch load), one statement per table."""
     rows = story_rows(items, new_ids)
-    for table, sql in STORY_INSERTS.items():
-        if rows[table]:
-            con.execute(sql, [list(col) for col in zip(*rows[table], strict=True)])
+    for name, table in STORY_TABLES.items():
+        bulk_insert(con, table, rows[name])
+    bulk_merge(con, TERM_DF, rows["df"], {"df": f"{TERM_DF.name}.df + _bulk_{TERM_DF.name}.df"})

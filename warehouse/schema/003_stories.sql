@@ -38,4 +38,4 @@ SELECT a.article_id,
        'assigned by migration 003 (stored before story linking)'
 FROM articles a
 LEFT JOIN duplicates d USING (article_id)
-ON CONFLICT (article_id) DO NOTHING;
+WHERE NOT EXISTS (SELECT 1 FROM article_stories s WHERE s.article_id = a.article_id);

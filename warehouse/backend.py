@@ -1,0 +1,199 @@
+"""Where the warehouse lives: an embedded DuckDB file (default) or a DuckLake catalog shared by many workers.
+
+A location is a file path, or `ducklake:<catalog>` as DuckLake spells it: `ducklake:postgres:dbname=nw host=...`
+for a PostgreSQL catalog (many machines) or `ducklake:/path/catalog.ducklake` (one machine). The data files go
+to NEWSWATCH_LAKE_DATA, a local directory or an `s3://bucket/prefix/` URL. Extensions load from their pip
+packages, never from the network, so a worker needs no download at start.
+
+DuckLake has no primary keys, unique constraints or indexes, so the same schema files are read with those
+dropped (`lake_dialect`), and every keyed write in the loaders is an anti-join insert or a MERGE that holds
+on both backends. Concurrent DuckLake writers are serialised at commit by `claim_writes` (see there).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import os
+import random
+import re
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+import duckdb
+
+LAKE_PREFIX = "ducklake:"
+LAKE_ALIAS = "newswatch_lake"
+LAKE_DATA_ENV = "NEWSWATCH_LAKE_DATA"
+S3_ENV = {  # DuckDB secret fields for S3-compatible storage, read from the environment when set
+    "KEY_ID": "NEWSWATCH_S3_KEY_ID",
+    "SECRET": "NEWSWATCH_S3_SECRET",
+    "ENDPOINT": "NEWSWATCH_S3_ENDPOINT",
+    "REGION": "NEWSWATCH_S3_REGION",
+    "URL_STYLE": "NEWSWATCH_S3_URL_STYLE",
+    "USE_SSL": "NEWSWATCH_S3_USE_SSL",
+}
+CONFLICT_RETRIES = 30
+
+
+class BackendUnavailable(RuntimeError):
+    """A DuckLake location was given but its extension packages are not installed."""
+
+
+def is_lake(location: str | Path) -> bool:
+    return str(location).startswith(LAKE_PREFIX)
+
+
+def extension_file(package: str, name: str) -> Path:
+    """The extension shipped in a `duckdb-extension-*` pip package, for the installed duckdb version."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise BackendUnavailable(
+            f"the {package.replace('_', '-')} package is not installed (pip install 'newswatch[scale]')"
+        )
+    path = Path(next(iter(spec.submodule_search_locations))) / "extensions" / f"v{duckdb.__version__}"
+    path = path / f"{name}.duckdb_extension"
+    if not path.is_file():
+        raise BackendUnavailable(f"no {name} extension for duckdb {duckdb.__version__} at {path}")
+    return path
+
+
+def _named_for_entrypoint(path: Path, entry_name: str) -> Path:
+    """DuckDB finds an extension's init function by its file name; the postgres package names its file
+    `postgres` while the function is `postgres_scanner_...`. A symlink with the right name fixes that."""
+    links = Path(tempfile.gettempdir()) / f"newswatch-duckdb-extensions-{os.getuid()}" / duckdb.__version__
+    links.mkdir(parents=True, exist_ok=True)
+    link = links / f"{entry_name}.duckdb_extension"
+    if not (link.is_symlink() and link.resolve() == path.resolve()):
+        staging = links / f".{entry_name}.{os.getpid()}.{threading.get_ident()}"
+        staging.unlink(missing_ok=True)
+        staging.symlink_to(path)
+        os.replace(staging, link)
+    return link
+
+
+def load_lake_extensions(con: duckdb.DuckDBPyConnection, catalog: str) -> None:
+    con.execute("SET autoinstall_known_extensions = false")
+    con.execute("SET autoload_known_extensions = false")
+    con.execute(f"LOAD '{extension_file('duckdb_extension_ducklake', 'ducklake')}'")
+    if catalog.startswith("postgres:"):
+        postgres = extension_file("duckdb_extension_postgres", "postgres")
+        con.execute(f"LOAD '{_named_for_entrypoint(postgres, 'postgres_scanner')}'")
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _s3_secret(con: duckdb.DuckDBPyConnection, data_path: str) -> None:
+    fields = {key: os.environ[env] for key, env in S3_ENV.items() if os.environ.get(env)}
+    con.execute(f"LOAD '{extension_file('duckdb_extension_httpfs', 'httpfs')}'")
+    options = "".join(f", {key} {_quote(value)}" for key, value in fields.items())
+    con.execute(f"CREATE OR REPLACE SECRET newswatch_s3 (TYPE s3, SCOPE {_quote(data_path)}{options})")
+
+
+def default_lake_data(location: str) -> str:
+    configured = os.environ.get(LAKE_DATA_ENV)
+    if configured:
+        return configured
+    catalog = location.removeprefix(LAKE_PREFIX)
+    if catalog.startswith("postgres:"):
+        raise BackendUnavailable(f"a PostgreSQL-catalogued DuckLake needs {LAKE_DATA_ENV} (a directory or s3:// URL)")
+    return catalog + ".files/"
+
+
+def _is_init_race(exc: BaseException) -> bool:
+    return isinstance(exc, duckdb.Error) and "Failed to initialize DuckLake" in str(exc)
+
+
+def connect_lake(location: str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Attach the lake in a fresh in-memory DuckDB. Workers creating the same new catalog at once race in
+    DuckLake's initialisation (the loser sees PostgreSQL's duplicate-key error); the loser starts over on a
+    new DuckDB instance, since the failed one may keep a half-made catalog state."""
+    for attempt in range(CONFLICT_RETRIES):
+        try:
+            return _attach_lake(location, read_only=read_only)
+        except duckdb.Error as exc:
+            if not _is_init_race(exc) or attempt == CONFLICT_RETRIES - 1:
+                raise
+            time.sleep(random.uniform(0.05, 0.3))
+    raise AssertionError("unreachable")
+
+
+def _attach_lake(location: str, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    catalog = location.removeprefix(LAKE_PREFIX)
+    data_path = default_lake_data(location)
+    con = duckdb.connect()
+    try:
+        load_lake_extensions(con, catalog)
+        if data_path.startswith("s3://"):
+            _s3_secret(con, data_path)
+        elif not read_only:
+            Path(data_path).mkdir(parents=True, exist_ok=True)
+        options = f"DATA_PATH {_quote(data_path)}" + (", READ_ONLY" if read_only else "")
+        con.execute(f"ATTACH {_quote(location)} AS {LAKE_ALIAS} ({options})")
+        con.execute(f"USE {LAKE_ALIAS}")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+_TABLE_KEY = re.compile(r",(\s*--[^\n]*)*\s*PRIMARY\s+KEY\s*\([^)]*\)", re.IGNORECASE)
+_COLUMN_KEY = re.compile(r"\bPRIMARY\s+KEY\b|\bUNIQUE\b", re.IGNORECASE)
+_INDEX = re.compile(r"CREATE\s+(UNIQUE\s+)?INDEX\b[^;]*;", re.IGNORECASE)
+
+
+def lake_dialect(sql: str) -> str:
+    """The same DDL without what DuckLake lacks: keys become NOT NULL columns, indexes are left out.
+
+    Uniqueness then rests on the loaders' anti-join inserts, which both backends use.
+    """
+    sql = _INDEX.sub("", sql)
+    sql = _TABLE_KEY.sub("", sql)
+    return _COLUMN_KEY.sub("NOT NULL", sql)
+
+
+def connection_is_lake(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute("SELECT current_database()").fetchone()
+    return row is not None and row[0] == LAKE_ALIAS
+
+
+def is_conflict(exc: BaseException) -> bool:
+    return isinstance(exc, duckdb.TransactionException) and "conflict" in str(exc).lower()
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+_retrying = threading.local()
+
+
+def retry_conflicts(fn: Callable[P, R]) -> Callable[P, R]:
+    """Re-run a whole write unit when its DuckLake commit lost a race with another worker's.
+
+    Only the outermost unit retries: an inner one re-raises, so work that read the warehouse before
+    writing (dedup look-ups) is redone against the newer snapshot rather than replayed stale.
+    """
+
+    @functools.wraps(fn)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        if getattr(_retrying, "depth", 0):
+            return fn(*args, **kwargs)
+        _retrying.depth = 1
+        try:
+            for attempt in range(CONFLICT_RETRIES):
+                try:
+                    return fn(*args, **kwargs)
+                except duckdb.TransactionException as exc:
+                    if not is_conflict(exc) or attempt == CONFLICT_RETRIES - 1:
+                        raise
+                    time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+            raise AssertionError("unreachable")
+        finally:
+            _retrying.depth = 0
+
+    return run
