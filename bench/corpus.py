@@ -4,6 +4,7 @@ URLs, listed in RSS feeds, served over HTTP on 127.0.0.1."""
 from __future__ import annotations
 
 import gzip
+import hashlib
 import os
 import threading
 from collections import Counter
@@ -60,6 +61,11 @@ def _rss(base: str, corpus: Corpus, feed: int) -> bytes:
     )
 
 
+class _Server(ThreadingHTTPServer):
+    # The default backlog of 5 overflows under concurrent clients, and every refused SYN costs a retry.
+    request_queue_size = 128
+
+
 class CorpusServer:
     """Serves /feed/<k>.xml and /page/<i> for a Corpus until closed."""
 
@@ -70,6 +76,9 @@ class CorpusServer:
         server_ref = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, like real servers; every response sets Content-Length
+            disable_nagle_algorithm = True  # headers and body go out as two writes: no 40 ms delayed-ACK stall
+
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
@@ -79,16 +88,26 @@ class CorpusServer:
                     server_ref.requests[path] += 1
                 parts = path.strip("/").split("/")
                 body, ctype = server_ref.respond(parts)
+                # Feeds carry an ETag and answer a matching If-None-Match with 304, as most real ones do.
+                etag = f'"{hashlib.sha1(body).hexdigest()}"' if body is not None and parts[0] == "feed" else None
+                if etag is not None and self.headers.get("If-None-Match") == etag:
+                    self.send_response(304)
+                    self.send_header("ETag", etag)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 self.send_response(200 if body is not None else 404)
                 self.send_header("Content-Type", ctype)
+                if etag is not None:
+                    self.send_header("ETag", etag)
                 payload = body or b"not found"
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def base_url(self) -> str:

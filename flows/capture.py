@@ -28,7 +28,8 @@ class CaptureServer:
         self.root = root
         handler = partial(_QuietHandler, directory=str(root))
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll interval: shutdown waits up to one interval, and every run pays it at the end.
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def base_url(self) -> str:

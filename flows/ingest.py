@@ -294,10 +294,13 @@ def ingest(
         now = datetime.now()
         health = feed_health.load_health(con, [s.name for s in wanted])
         sources, not_due = poll_plan(wanted, health, now, due_only=due_only)
-        with (
-            CaptureServer() as capture_server,
-            HttpFetcher(FetchSettings.from_env(), capture_server.replay) as fetcher,
-        ):
+        with ExitStack() as servers:
+            # The bundled capture is served only when a capture source is polled in this run.
+            uses_capture = any(s.url.startswith(CAPTURE_SCHEME) for s in sources)
+            capture_server = servers.enter_context(CaptureServer()) if uses_capture else None
+            fetcher = servers.enter_context(
+                HttpFetcher(FetchSettings.from_env(), capture_server.replay if capture_server else None)
+            )
             feed_results = fetch_feeds(fetcher, sources, health, now)
             progress.advance("feeds", len(sources), total=len(sources))
             load.record_feed_results(con, feed_results, run_id)
