@@ -14,6 +14,9 @@ from extractors.records import Article, FetchedPage
 from extractors.urls import article_id, canonical_url, choose_canonical, host_of, same_site
 
 MIN_TEXT_CHARS = 200
+# Publication date from the page's markup (meta tags, time elements, URL), without htmldate's
+# extensive search through the whole text: about 10% of extraction time for no better dates on news pages.
+DATE_PARAMS = {"extensive_search": False, "original_date": True}
 
 
 class ExtractionError(ValueError):
@@ -39,7 +42,12 @@ def _without_leading_title(text: str, title: str) -> str:
 
 def _trafilatura(html: str, url: str, *, favor_precision: bool) -> Document | None:
     doc = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, favor_precision=favor_precision
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        favor_precision=favor_precision,
+        date_extraction_params=DATE_PARAMS,
     )
     return doc if isinstance(doc, Document) else None
 
