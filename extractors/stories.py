@@ -1,8 +1,10 @@
 """Same-story linking: the last rung of the dedup ladder. Pure: the warehouse supplies the stored
 articles that share rare terms with the batch (and the document frequencies), this module decides.
 
-An article joins the story of the most similar stored article when the TF-IDF cosine of their
-top terms, scaled down by the days between them, clears a threshold; otherwise it opens a story.
+Each article points at its most similar article, stored or in its own batch, when the TF-IDF
+cosine of their top terms, scaled down by the days between them, clears a threshold; following
+those pointers gives its story (extractors/story_groups.py), and a group of new articles joins an
+older story only when its members match it about as well as they match each other.
 Terms are title words (counted double), body words, and names (capitalized words inside a
 sentence), which carry most of what tells one occurrence of an event from another of its kind.
 The choices and the figures behind them are in README.md ("Duplicates and stories").
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from extractors.records import Article, ProcessedArticle, StoryLink, StoryProfile
+from extractors.story_groups import join_groups, resolve_stories
 
 TITLE_WEIGHT = 2.0
 NAME_WEIGHT = 2.0
@@ -26,8 +29,10 @@ TOP_TERMS = 64
 QUERY_TERMS = 1000
 # Rare terms matter more than tf-idf's usual weighting says (measured, 1.5 vs 1.0: a hair better).
 IDF_POWER = 1.5
-LINK_THRESHOLD = 0.18
-STORY_MIX = 1.0
+LINK_THRESHOLD = 0.10
+# A new group joins an older story when its members' best scores into it average at least this
+# share of their best scores inside the group (tuned on half the dev topics, checked on the other).
+GROUP_RATIO = 0.6
 # Publication dates further apart than this are never the same story; closer ones are scaled down.
 WINDOW_DAYS = 14
 HALF_LIFE_DAYS = 7.0
@@ -126,112 +131,186 @@ class StoryIndex:
     candidates: dict[str, IndexedArticle] = field(default_factory=dict)
     story_of: dict[str, str] = field(default_factory=dict)
 
-    def add(self, link: StoryLink, profile: StoryProfile) -> None:
+    def count(self, vocabulary: tuple[str, ...]) -> None:
+        self.documents += 1
+        for term in vocabulary:
+            self.document_frequency[term] = self.document_frequency.get(term, 0) + 1
+
+    def add(self, link: StoryLink, profile: StoryProfile, *, counted: bool = False) -> None:
         self.story_of[link.article_id] = link.story_id
         if not link.indexed_terms:
             return
-        self.documents += 1
-        for term in link.vocabulary:
-            self.document_frequency[term] = self.document_frequency.get(term, 0) + 1
+        if not counted:
+            self.count(link.vocabulary)
         self.candidates[link.article_id] = IndexedArticle(
             article_id=link.article_id, story_id=link.story_id, published=profile.published, terms=link.indexed_terms
         )
 
 
-def _best_match(
-    vector: dict[str, float], profile: StoryProfile, index: StoryIndex
-) -> tuple[IndexedArticle, float, float, float] | None:
-    """The best-matching candidate, judged by its story: the mean score over the story's candidates,
-    so one loose match into a big story does not drag the article in."""
-    scored: list[tuple[IndexedArticle, float, float, float]] = []
-    for other in index.candidates.values():
+@dataclass(frozen=True, kw_only=True)
+class _Match:
+    other: IndexedArticle
+    cosine: float
+    decay: float
+
+    @property
+    def score(self) -> float:
+        return self.cosine * self.decay
+
+
+class _Vectors:
+    """Unit tf-idf vectors as one article of the batch sees them: document frequencies count every
+    other article, stored or in the batch, but not the article itself."""
+
+    def __init__(self, index: StoryIndex, vocabulary: tuple[str, ...]) -> None:
+        self.document_frequency = dict(index.document_frequency)
+        for term in vocabulary:
+            self.document_frequency[term] -= 1
+        self.documents = index.documents - (1 if vocabulary else 0)
+        self.cache: dict[str, dict[str, float]] = {}
+
+    def weigh(self, counts: tuple[tuple[str, float], ...], top: int = TOP_TERMS) -> dict[str, float]:
+        return weighted_terms(counts, self.document_frequency, self.documents, top=top)
+
+    def of(self, article: IndexedArticle) -> dict[str, float]:
+        if article.article_id not in self.cache:
+            self.cache[article.article_id] = self.weigh(article.terms)
+        return self.cache[article.article_id]
+
+
+def _matches(
+    vector: dict[str, float], profile: StoryProfile, others: list[IndexedArticle], vectors: _Vectors
+) -> list[_Match]:
+    found: list[_Match] = []
+    for other in others:
         if other.article_id == profile.article_id:
             continue
         decay = time_factor(profile.published, other.published)
         if decay is None:
             continue
-        other_vector = weighted_terms(other.terms, index.document_frequency, index.documents)
+        other_vector = vectors.of(other)
         cosine = sum(w * other_vector.get(t, 0.0) for t, w in vector.items())
-        scored.append((other, cosine, decay, cosine * decay))
-    if not scored:
-        return None
-    by_story: dict[str, list[tuple[IndexedArticle, float, float, float]]] = {}
-    for entry in scored:
-        by_story.setdefault(entry[0].story_id, []).append(entry)
-
-    def story_score(entries: list[tuple[IndexedArticle, float, float, float]]) -> float:
-        top = max(e[3] for e in entries)
-        mean = sum(e[3] for e in entries) / len(entries)
-        return STORY_MIX * top + (1 - STORY_MIX) * mean
-
-    best_story = max(by_story.values(), key=story_score)
-    other, cosine, decay, _ = max(best_story, key=lambda e: e[3])
-    return other, cosine, decay, story_score(best_story)
+        if cosine > 0.0:
+            found.append(_Match(other=other, cosine=cosine, decay=decay))
+    return found
 
 
-def _shared_terms(vector: dict[str, float], other: IndexedArticle, index: StoryIndex, k: int = 8) -> str:
-    other_vector = weighted_terms(other.terms, index.document_frequency, index.documents)
+def _shared_terms(vector: dict[str, float], other: IndexedArticle, vectors: _Vectors, k: int = 8) -> str:
+    other_vector = vectors.of(other)
     shared = sorted((t for t in vector if t in other_vector), key=lambda t: -vector[t] * other_vector[t])
     return ", ".join(shared[:k])
 
 
-def link_story(item: ProcessedArticle, profile: StoryProfile, index: StoryIndex) -> StoryLink:
-    """The story of one article: its copy's original's story, the best-matching stored story, or a new one."""
-    article_id = item.article.article_id
-    if item.duplicate is not None and item.duplicate.kind != "story":
-        matched = item.duplicate.matched_article_id
-        return StoryLink(
-            article_id=article_id,
-            story_id=index.story_of.get(matched, matched),
-            kind=item.duplicate.kind,
-            score=item.duplicate.score,
-            matched_article_id=matched,
-            detail=f"{item.duplicate.kind} duplicate: shares the story of the article it copies",
-        )
+def _copy_link(item: ProcessedArticle, index: StoryIndex) -> StoryLink:
+    assert item.duplicate is not None
+    matched = item.duplicate.matched_article_id
+    return StoryLink(
+        article_id=item.article.article_id,
+        story_id=index.story_of.get(matched, matched),
+        kind=item.duplicate.kind,
+        score=item.duplicate.score,
+        matched_article_id=matched,
+        detail=f"{item.duplicate.kind} duplicate: shares the story of the article it copies",
+    )
+
+
+def link_batch(
+    items: list[ProcessedArticle], profiles: list[StoryProfile], index: StoryIndex
+) -> list[ProcessedArticle]:
+    """Give each article its story. Each article points at its best match among stored articles and
+    the whole batch, later articles included, so several reports of a new event arriving together
+    form their own story instead of being pulled one by one into an older story of the same kind."""
+    originals = [i for i, item in enumerate(items) if item.duplicate is None or item.duplicate.kind == "story"]
+    for i in originals:
+        if profiles[i].counts:
+            index.count(tuple(term for term, _ in profiles[i].counts))
+    vectors: dict[int, _Vectors] = {}
+    queries: dict[int, dict[str, float]] = {}
+    peers: dict[int, IndexedArticle] = {}
+    for i in originals:
+        p = profiles[i]
+        vectors[i] = _Vectors(index, tuple(term for term, _ in p.counts))
+        queries[i] = vectors[i].weigh(p.counts, top=QUERY_TERMS)
+        kept = vectors[i].weigh(p.counts)
+        terms = tuple((t, c) for t, c in p.counts if t in kept)
+        peers[i] = IndexedArticle(article_id=p.article_id, story_id=p.article_id, published=p.published, terms=terms)
+    position = {peers[i].article_id: n for n, i in enumerate(originals)}
+    others = [*index.candidates.values(), *(peers[i] for i in originals if peers[i].terms)]
+    matches = {i: _matches(queries[i], profiles[i], others, vectors[i]) for i in originals}
+    best = {i: max(matches[i], key=lambda m: m.score, default=None) for i in originals}
+    edges: list[int | str | None] = []
+    for i in originals:
+        match = best[i]
+        if match is None or match.score < LINK_THRESHOLD:
+            edges.append(None)
+        else:
+            edges.append(position.get(match.other.article_id, match.other.article_id))
+    ids = [peers[i].article_id for i in originals]
+    scores = [{m.other.article_id: m.score for m in matches[i]} for i in originals]
+    resolved = join_groups(
+        resolve_stories(edges, ids, index.story_of), ids, scores, index.story_of, LINK_THRESHOLD, GROUP_RATIO
+    )
+    stories = dict(zip(originals, resolved, strict=True))
+    links: dict[int, StoryLink] = {}
+    story_of = {**index.story_of, **{peers[i].article_id: stories[i] for i in originals}}
+    for i in originals:
+        in_story = [m for m in matches[i] if story_of.get(m.other.article_id, m.other.article_id) == stories[i]]
+        opens = stories[i] == peers[i].article_id
+        match = best[i] if opens else max(in_story, key=lambda m: m.score, default=None)
+        links[i] = _story_link(peers[i], stories[i], match, queries[i], profiles[i], vectors[i])
+        index.add(links[i], profiles[i], counted=True)
+    for i, item in enumerate(items):
+        if i not in links:
+            links[i] = _copy_link(item, index)
+            index.add(links[i], profiles[i])
+    return [replace(item, story=links[i]) for i, item in enumerate(items)]
+
+
+def _story_link(
+    article: IndexedArticle,
+    story_id: str,
+    match: _Match | None,
+    vector: dict[str, float],
+    profile: StoryProfile,
+    vectors: _Vectors,
+) -> StoryLink:
     vocabulary = tuple(term for term, _ in profile.counts)
-    vector = weighted_terms(profile.counts, index.document_frequency, index.documents, top=QUERY_TERMS)
-    kept = weighted_terms(profile.counts, index.document_frequency, index.documents)
-    indexed = tuple((t, c) for t, c in profile.counts if t in kept)
-    best = _best_match(vector, profile, index)
-    if best is not None and best[3] >= LINK_THRESHOLD:
-        other, cosine, decay, score = best
+    if story_id != article.article_id:
+        if match is None:
+            detail = "joins the story with the batch articles it matches best; no stored member shares its terms"
+        else:
+            detail = (
+                f"tf-idf cosine {match.cosine:.3f} (title, body, names) x time {match.decay:.2f} = {match.score:.3f}"
+                f"{f' >= {LINK_THRESHOLD}' if match.score >= LINK_THRESHOLD else ', joined with its batch group'}"
+                f"; shared: {_shared_terms(vector, match.other, vectors)}"
+            )
         return StoryLink(
-            article_id=article_id,
-            story_id=other.story_id,
+            article_id=article.article_id,
+            story_id=story_id,
             kind="story",
-            score=round(score, 4),
-            matched_article_id=other.article_id,
-            detail=(
-                f"tf-idf cosine {cosine:.3f} (title, body, names) x time {decay:.2f} = {score:.3f}"
-                f" >= {LINK_THRESHOLD}; shared: {_shared_terms(vector, other, index)}"
-            ),
-            indexed_terms=indexed,
+            score=round(match.score, 4) if match is not None else 0.0,
+            matched_article_id=match.other.article_id if match is not None else None,
+            detail=detail,
+            indexed_terms=article.terms,
             vocabulary=vocabulary,
         )
-    runner_up = f"; best was {best[3]:.3f} with {best[0].article_id[:12]}" if best is not None else ""
+    if match is None:
+        why = f"no stored article within {WINDOW_DAYS} days"
+    elif match.score < LINK_THRESHOLD:
+        why = f"no article scored >= {LINK_THRESHOLD}; best was {match.score:.3f} with {match.other.article_id[:12]}"
+    else:
+        why = f"first of the batch's articles on it; best match {match.other.article_id[:12]} at {match.score:.3f}"
     return StoryLink(
-        article_id=article_id,
-        story_id=article_id,
+        article_id=article.article_id,
+        story_id=story_id,
         kind="new",
-        score=round(best[3], 4) if best is not None else 0.0,
+        score=round(match.score, 4) if match is not None else 0.0,
         matched_article_id=None,
-        detail=f"opens a story: no stored article within {WINDOW_DAYS} days scored >= {LINK_THRESHOLD}{runner_up}",
-        indexed_terms=indexed,
+        detail=f"opens a story: {why}",
+        indexed_terms=article.terms,
         vocabulary=vocabulary,
     )
 
 
 def profile_batch(items: list[ProcessedArticle]) -> list[StoryProfile]:
     return [story_profile(item.article) for item in items]
-
-
-def link_batch(
-    items: list[ProcessedArticle], profiles: list[StoryProfile], index: StoryIndex
-) -> list[ProcessedArticle]:
-    """Give each article its story; earlier articles of the batch count as stored for later ones."""
-    linked = []
-    for item, profile in zip(items, profiles, strict=True):
-        link = link_story(item, profile, index)
-        index.add(link, profile)
-        linked.append(replace(item, story=link))
-    return linked
