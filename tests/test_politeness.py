@@ -62,12 +62,12 @@ def test_min_interval_spaces_requests_to_one_host(httpserver: HTTPServer) -> Non
 
 def test_per_host_cap_under_global_cap(threaded: HTTPServer) -> None:
     httpserver = threaded
-    rec = Recorder(delay=0.15)
+    rec = Recorder(delay=0.5)  # long enough that requests overlap even on a loaded machine
     httpserver.expect_request("/slow").respond_with_handler(rec)
     with HttpFetcher(quick_settings(per_host=2, max_workers=8)) as fetcher:
         fetcher.get_many([httpserver.url_for("/slow")] * 6)
     assert rec.peak == 2
-    rec2 = Recorder(delay=0.15)
+    rec2 = Recorder(delay=0.5)
     httpserver.expect_request("/slow2").respond_with_handler(rec2)
     # Two host keys (127.0.0.1:port and localhost:port), five slots each, but only three global slots.
     urls = [httpserver.url_for("/slow2"), httpserver.url_for("/slow2").replace("127.0.0.1", "localhost")] * 4
