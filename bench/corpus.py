@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import sys
 import threading
 from collections import Counter
 from dataclasses import dataclass
@@ -64,6 +65,11 @@ def _rss(base: str, corpus: Corpus, feed: int) -> bytes:
 class _Server(ThreadingHTTPServer):
     # The default backlog of 5 overflows under concurrent clients, and every refused SYN costs a retry.
     request_queue_size = 128
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A client that hangs up early (newspaper4k does) is not the corpus server's problem.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class CorpusServer:
