@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extractors.records import Article, EntityCount
-from extractors.terms import is_acronym, needle, phrase_pattern
+from extractors.terms import is_acronym, needles, phrase_pattern
 
 ENTITY_KINDS = frozenset({"weapon", "person", "organisation", "place"})
 
@@ -25,7 +25,7 @@ class Alias:
     text: str
     entity: str
     kind: str
-    needle: str
+    needles: tuple[str, ...]
     case_sensitive: bool
     pattern: re.Pattern[str]
 
@@ -54,7 +54,7 @@ def load_gazetteer(path: Path) -> Gazetteer:
                     text=text,
                     entity=name,
                     kind=kind,
-                    needle=needle(text, case_sensitive=case_sensitive),
+                    needles=needles(text, case_sensitive=case_sensitive),
                     case_sensitive=case_sensitive,
                     pattern=phrase_pattern(text, case_sensitive=case_sensitive),
                 )
@@ -69,7 +69,7 @@ def _alias_matches(text: str, gazetteer: Gazetteer) -> list[tuple[int, int, Alia
     found = [
         (m.start(), m.end(), alias)
         for alias in gazetteer.aliases
-        if (alias.needle in text if alias.case_sensitive else alias.needle in lowered)
+        if any(n in (text if alias.case_sensitive else lowered) for n in alias.needles)
         for m in alias.pattern.finditer(text)
     ]
     found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))

@@ -29,9 +29,11 @@ def phrase_pattern(phrase: str, *, case_sensitive: bool = False) -> re.Pattern[s
     return re.compile(f"(?<![{WORD_CHARS}]){core}{tail}(?![{WORD_CHARS}])", flags)
 
 
-def needle(phrase: str, *, case_sensitive: bool = False) -> str:
-    """A fragment every match of `phrase` contains (lowercase unless case-sensitive); checking it first
-    skips most regex scans. Dotted acronyms (C.I.A.) share only their first letter with the phrase."""
-    dotted_acronym = re.fullmatch(r"[A-Z]{2,6}", phrase) is not None
-    fragment = phrase[0] if dotted_acronym else re.split(r"[\s\-*]", phrase, maxsplit=1)[0]
-    return fragment if case_sensitive else fragment.lower()
+def needles(phrase: str, *, case_sensitive: bool = False) -> tuple[str, ...]:
+    """Fragments one of which every match of `phrase` contains (lowercase unless case-sensitive);
+    checking them first skips most regex scans. An acronym matches as itself or dotted (C.I.A.)."""
+    if re.fullmatch(r"[A-Z]{2,6}", phrase):
+        fragments: tuple[str, ...] = (phrase, f"{phrase[0]}.{phrase[1]}")
+    else:
+        fragments = (re.split(r"[\s\-*]", phrase, maxsplit=1)[0],)
+    return fragments if case_sensitive else tuple(f.lower() for f in fragments)

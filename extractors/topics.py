@@ -18,7 +18,7 @@ from functools import cached_property
 from pathlib import Path
 
 from extractors.records import Article, TopicTag
-from extractors.terms import needle, phrase_pattern
+from extractors.terms import needles, phrase_pattern
 
 # Up to three more capitalised words (or "and"/"&") before a corporate suffix: "Star Oil and Gas Ltd".
 NAME_TAIL = r"(?:\s+(?:and|&|[A-Z][\w&'.-]*)){0,3}\s+(?:%s)\b"
@@ -31,8 +31,8 @@ class Term:
     pattern: re.Pattern[str]
 
     @cached_property
-    def needle(self) -> str:
-        return needle(self.phrase)
+    def needles(self) -> tuple[str, ...]:
+        return needles(self.phrase)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -97,7 +97,7 @@ def _matches(topic: Topic, text: str, name_tail: re.Pattern[str] | None) -> list
     found = [
         (m.start(), m.end(), term)
         for term in topic.terms
-        if term.needle in lowered
+        if any(n in lowered for n in term.needles)
         for m in term.pattern.finditer(text)
     ]
     if not found:
