@@ -180,9 +180,13 @@ def _drain(
     con: duckdb.DuckDBPyConnection, fetcher: HttpFetcher, futures: BatchFutures, run_id: str, screen: Screen
 ) -> BatchOutcome:
     pages_future, analysis_future = futures
-    pages = pages_future.result()
+    pages, analysis = pages_future.result(), analysis_future.result()
     feed_health.record_fetch_events(con, fetcher.drain_events(), run_id)
-    return store_batch(con, pages, analysis_future.result(), run_id, screen)
+    outcome = store_batch(con, pages, analysis, run_id, screen)
+    # Prefect keeps every task's return value for the length of the flow run; emptying the wrappers
+    # once the batch is stored keeps memory flat however many pages a run ingests.
+    pages.items, analysis.items = [], ([], [])
+    return outcome
 
 
 def process_pages(

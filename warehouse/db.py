@@ -15,6 +15,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 VIEWS_DIR = Path(__file__).resolve().parent / "views"
 DB_ENV = "NEWSWATCH_DB"
+MEMORY_ENV = "NEWSWATCH_DUCKDB_MEMORY"
+DEFAULT_MEMORY_LIMIT = "512MB"
 
 
 def default_location() -> Path | str:
@@ -123,7 +125,8 @@ def connect(path: Path | str | None = None, *, read_only: bool = False) -> duckd
     if read_only:
         return duckdb.connect(str(db_path), read_only=True)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(db_path))
+    # DuckDB caches up to 80% of RAM by default; a bounded cache keeps a long-running ingest's memory flat.
+    con = duckdb.connect(str(db_path), config={"memory_limit": os.environ.get(MEMORY_ENV, DEFAULT_MEMORY_LIMIT)})
     migrate(con)
     return con
 
