@@ -27,7 +27,8 @@ from extractors.analyze import analyze_article
 from extractors.html import ExtractionError, extract_article
 from extractors.records import Article, FeedEntry, FetchedPage
 from extractors.topics import load_taxonomy
-from flows.ingest import DEFAULT_TOPICS, _store
+from flows.batches import store_analyzed
+from flows.ingest import DEFAULT_TOPICS
 from warehouse import db
 
 BATCH = 25
@@ -136,10 +137,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         con = db.connect(Path(tmp) / "neardup.duckdb")
         for start in range(0, len(originals), BATCH):
-            _store(con, [analyze_article(a, taxonomy, None) for a in originals[start : start + BATCH]], "bench-neardup")
+            store_analyzed(
+                con, [analyze_article(a, taxonomy, None) for a in originals[start : start + BATCH]], "bench-neardup"
+            )
         copy_articles = [c for c, _, _ in copies]
         for start in range(0, len(copy_articles), BATCH):
-            _store(
+            store_analyzed(
                 con, [analyze_article(a, taxonomy, None) for a in copy_articles[start : start + BATCH]], "bench-neardup"
             )
         verdicts = {

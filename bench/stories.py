@@ -20,7 +20,8 @@ from extractors.analyze import analyze_article
 from extractors.records import Article
 from extractors.topics import load_taxonomy
 from extractors.urls import article_id
-from flows.ingest import DEFAULT_TOPICS, _store
+from flows.batches import store_analyzed
+from flows.ingest import DEFAULT_TOPICS
 from warehouse import db
 
 BATCH = 25
@@ -52,7 +53,9 @@ def assign_stories(docs: list[dict[str, str]], db_path: Path) -> dict[str, str]:
     con = db.connect(db_path)
     try:
         for start in range(0, len(articles), BATCH):
-            _store(con, [analyze_article(a, taxonomy, None) for a in articles[start : start + BATCH]], "bench-stories")
+            store_analyzed(
+                con, [analyze_article(a, taxonomy, None) for a in articles[start : start + BATCH]], "bench-stories"
+            )
         story_of = dict(con.execute("SELECT article_id, story_id FROM article_stories").fetchall())
     finally:
         con.close()

@@ -15,15 +15,8 @@ from extractors.relevance import load_query
 from extractors.topics import load_taxonomy
 from extractors.warc import iter_warc_pages
 from flows.analysis import Analyzer
-from flows.ingest import (
-    CORPUS_DIR,
-    DEFAULT_ENTITIES,
-    DEFAULT_RELEVANCE,
-    DEFAULT_TOPICS,
-    BatchOutcome,
-    load_seeds,
-    process_pages,
-)
+from flows.batches import BatchOutcome, process_pages
+from flows.ingest import CORPUS_DIR, DEFAULT_ENTITIES, DEFAULT_RELEVANCE, DEFAULT_TOPICS, load_seeds
 from flows.screening import Screen
 from warehouse import db, feed_health, load, lookups
 

@@ -11,35 +11,32 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 
 from extractors.analyze import analyze_article
 from extractors.entities import Gazetteer, load_gazetteer
 from extractors.health import FeedHealth
-from extractors.pipeline import judge_analyzed, load_seed_articles, unique_entries
-from extractors.records import AnalyzedArticle, FeedEntry, FeedResult, FetchedPage, Rejection, Source
+from extractors.pipeline import load_seed_articles, unique_entries
+from extractors.records import FeedResult, Source
 from extractors.relevance import load_query
 from extractors.shards import ShardSpec, sources_in
 from extractors.sources import load_sources
-from extractors.stories import link_batch as link_stories
-from extractors.stories import story_profile
 from extractors.topics import Taxonomy, load_taxonomy
 from flows import progress
 from flows.analysis import Analyzer
+from flows.batches import Batch, BatchFutures, BatchOutcome, advance, analyze_batch, drain, fetch_pages, store_analyzed
 from flows.capture import CAPTURE_SCHEME, CaptureServer
 from flows.db_lock import hold_database
 from flows.fetch import FetchSettings, HttpFetcher
 from flows.health import poll_plan, update_health
-from flows.screening import Screen, screen_articles, screen_entries
+from flows.screening import Screen, screen_entries
 from flows.sources import poll_source
 from warehouse import backend, db, feed_health, leases, load, lookups, stats
-from warehouse import stories as warehouse_stories
 
 SEEDS_DIR = db.PROJECT_ROOT / "seeds"
 DEFAULT_FEEDS = SEEDS_DIR / "feeds.toml"
@@ -47,43 +44,8 @@ DEFAULT_TOPICS = SEEDS_DIR / "topics.toml"
 DEFAULT_ENTITIES = SEEDS_DIR / "entities.toml"
 DEFAULT_RELEVANCE = SEEDS_DIR / "relevance.toml"
 CORPUS_DIR = SEEDS_DIR / "corpus"
-T = TypeVar("T")
 # Batches in flight beyond the one being stored: fetch and analysis of the next batches overlap the load.
 PIPELINE_DEPTH = 2
-
-
-@dataclass(kw_only=True)
-class BatchOutcome:
-    fetched: int = 0
-    fetch_errors: int = 0
-    rejected: int = 0
-    new_articles: int = 0
-    duplicates: Counter[str] = field(default_factory=Counter)
-    tags: Counter[str] = field(default_factory=Counter)
-
-    def add(self, other: BatchOutcome) -> None:
-        self.fetched += other.fetched
-        self.fetch_errors += other.fetch_errors
-        self.rejected += other.rejected
-        self.new_articles += other.new_articles
-        self.duplicates.update(other.duplicates)
-        self.tags.update(other.tags)
-
-
-@backend.retry_conflicts
-def _store(con: duckdb.DuckDBPyConnection, analyzed: list[AnalyzedArticle], run_id: str) -> BatchOutcome:
-    """Judge against the warehouse and load, in one transaction per batch. When another worker's commit
-    wins the race (DuckLake), the look-ups and the judgement are redone against what it stored."""
-    known = lookups.known_fingerprints(con, [(a.article, a.fingerprint) for a in analyzed])
-    processed = judge_analyzed(analyzed, known)
-    profiles = [a.story_profile or story_profile(a.article) for a in analyzed]
-    processed = link_stories(processed, profiles, warehouse_stories.story_index(con, processed, profiles))
-    outcome = BatchOutcome(new_articles=load.load_articles(con, processed, run_id))
-    for p in processed:
-        if p.duplicate is not None:
-            outcome.duplicates[p.duplicate.kind] += 1
-        outcome.tags.update(t.topic for t in p.tags)
-    return outcome
 
 
 @task(name="load-seed-corpus", cache_policy=NO_CACHE)
@@ -98,7 +60,7 @@ def load_seeds(
     present = lookups.seeds_loaded(con)
     missing = [a for a in load_seed_articles(corpus_dir) if a.url not in present]
     if missing:
-        _store(con, [analyze_article(a, taxonomy, gazetteer) for a in missing], run_id)
+        store_analyzed(con, [analyze_article(a, taxonomy, gazetteer) for a in missing], run_id)
     return len(missing)
 
 
@@ -114,91 +76,6 @@ def fetch_feeds(
         if r.error:
             logger.warning("source %r failed: %s", r.source, r.error)
     return results
-
-
-class Batch(Generic[T]):
-    """Records handed from task to task. Prefect walks every task parameter recursively looking for
-    futures; a plain wrapper stops that walk from visiting each page and article, which cost about a
-    sixth of the flow thread's time (py-spy, 800 pages)."""
-
-    __slots__ = ("items",)
-
-    def __init__(self, items: T) -> None:
-        self.items = items
-
-
-Analysis = tuple[list[AnalyzedArticle], list[Rejection]]
-
-
-@task(name="fetch-pages", cache_policy=NO_CACHE)
-def fetch_pages(fetcher: HttpFetcher, batch: Batch[list[tuple[str, FeedEntry]]]) -> Batch[list[FetchedPage]]:
-    entries = batch.items
-    responses = fetcher.get_many((entry.link for _, entry in entries), sources=(entry.source for _, entry in entries))
-    return Batch(
-        [
-            FetchedPage(
-                entry=entry,
-                canonical_url=url,
-                final_url=r.final_url,
-                status=r.status,
-                html=r.body,
-                content_type=r.content_type,
-                error=r.error,
-                duration_ms=r.duration_ms,
-            )
-            for (url, entry), r in zip(entries, responses, strict=True)
-        ]
-    )
-
-
-@task(name="extract-fingerprint-tag", cache_policy=NO_CACHE)
-def analyze_batch(analyzer: Analyzer, pages: Batch[list[FetchedPage]]) -> Batch[Analysis]:
-    return Batch(analyzer.analyze(pages.items))
-
-
-@task(name="dedup-load", cache_policy=NO_CACHE)
-def store_batch(
-    con: duckdb.DuckDBPyConnection,
-    pages: Batch[list[FetchedPage]],
-    analysis: Batch[Analysis],
-    run_id: str,
-    screen: Screen,
-) -> BatchOutcome:
-    analyzed, rejected = analysis.items
-    load.record_rejections(con, rejected, run_id)
-    outcome = _store(con, screen_articles(con, screen, analyzed, run_id), run_id)
-    outcome.fetched = sum(1 for p in pages.items if p.ok)
-    outcome.fetch_errors = sum(1 for p in pages.items if not p.ok)
-    outcome.rejected = len(rejected)
-    return outcome
-
-
-BatchFutures = tuple[PrefectFuture[Batch[list[FetchedPage]]], PrefectFuture[Batch[Analysis]]]
-
-
-def _drain(
-    con: duckdb.DuckDBPyConnection, fetcher: HttpFetcher, futures: BatchFutures, run_id: str, screen: Screen
-) -> BatchOutcome:
-    pages_future, analysis_future = futures
-    pages, analysis = pages_future.result(), analysis_future.result()
-    feed_health.record_fetch_events(con, fetcher.drain_events(), run_id)
-    outcome = store_batch(con, pages, analysis, run_id, screen)
-    # Prefect keeps every task's return value for the length of the flow run; emptying the wrappers
-    # once the batch is stored keeps memory flat however many pages a run ingests.
-    pages.items, analysis.items = [], ([], [])
-    return outcome
-
-
-def process_pages(
-    con: duckdb.DuckDBPyConnection, pages: list[FetchedPage], analyzer: Analyzer, run_id: str, screen: Screen
-) -> BatchOutcome:
-    """Analyze and store pages that came from elsewhere than a fetch (WARC backfill), in this thread."""
-    return store_batch(con, Batch(pages), Batch(analyzer.analyze(pages)), run_id, screen)
-
-
-def _advance(total: BatchOutcome, batch: BatchOutcome, expected: int) -> None:
-    total.add(batch)
-    progress.advance("articles", batch.fetched + batch.fetch_errors, total=expected)
 
 
 @dataclass(kw_only=True)
@@ -339,10 +216,10 @@ def ingest(
                     pages_future = fetch_pages.submit(fetcher, Batch(todo[start : start + batch_size]))
                     in_flight.append((pages_future, analyze_batch.submit(analyzer, pages_future, return_state=False)))
                     if len(in_flight) > PIPELINE_DEPTH:
-                        _advance(total, _drain(con, fetcher, in_flight.popleft(), run_id, screen), len(todo))
+                        advance(total, drain(con, fetcher, in_flight.popleft(), run_id, screen), len(todo))
                         shards.beat(con)
                 while in_flight:
-                    _advance(total, _drain(con, fetcher, in_flight.popleft(), run_id, screen), len(todo))
+                    advance(total, drain(con, fetcher, in_flight.popleft(), run_id, screen), len(todo))
                     shards.beat(con)
             feed_health.record_fetch_events(con, fetcher.drain_events(), run_id)
             # Only now: the saved validators and body hash make the next poll skip an unchanged feed, so

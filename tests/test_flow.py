@@ -177,13 +177,14 @@ def test_run_that_dies_midway_leaves_the_feed_to_be_read_again(
 ) -> None:
     """The feed's validators and body hash are saved only after its entries are stored: a run that dies in
     between must not make the next run treat the feed as unchanged and skip the entries never stored."""
+    import flows.batches as batches_module
     import flows.ingest as ingest_module
 
     def dies(*args: object, **kwargs: object) -> None:
         raise RuntimeError("simulated crash while storing the first batch")
 
     with monkeypatch.context() as patch:
-        patch.setattr(ingest_module, "screen_articles", dies)
+        patch.setattr(batches_module, "screen_articles", dies)
         with pytest.raises(RuntimeError):
             ingest_module.ingest(db_path=str(db_path), feeds_file=str(feeds_file), capture=False, live=True)
 

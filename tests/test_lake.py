@@ -84,7 +84,7 @@ def test_lake_dialect_keeps_columns_and_drops_keys_and_indexes() -> None:
 
 
 def test_concurrent_writers_neither_lose_nor_double(lake: str) -> None:
-    from flows.ingest import _store
+    from flows.batches import store_analyzed
 
     taxonomy = load_taxonomy(db.PROJECT_ROOT / "seeds" / "topics.toml")
     seeds = load_seed_articles(CORPUS)
@@ -103,7 +103,7 @@ def test_concurrent_writers_neither_lose_nor_double(lake: str) -> None:
             # Overlapping batches: every article is offered by two writers, in different orders.
             mine = [a for i, a in enumerate(analyzed) if i % writers in (worker, (worker + 1) % writers)]
             for start in range(0, len(mine), 3):
-                _store(con, mine[start : start + 3], f"run-{worker}")
+                store_analyzed(con, mine[start : start + 3], f"run-{worker}")
         except BaseException as exc:
             errors.append(exc)
         finally:

@@ -16,7 +16,8 @@ from extractors.stories import LINK_THRESHOLD, StoryIndex, link_batch, profile_b
 from extractors.story_groups import join_groups, resolve_stories
 from extractors.topics import load_taxonomy
 from extractors.urls import article_id
-from flows.ingest import CORPUS_DIR, DEFAULT_TOPICS, _store
+from flows.batches import store_analyzed
+from flows.ingest import CORPUS_DIR, DEFAULT_TOPICS
 from tests.helpers import copy_of, seed_article
 from warehouse import db
 
@@ -41,7 +42,7 @@ def _processed(article: Article) -> ProcessedArticle:
 
 def _load_seeds(db_path: Path) -> duckdb.DuckDBPyConnection:
     con = db.connect(db_path)
-    _store(con, _analyzed(load_seed_articles(CORPUS_DIR)), "test")
+    store_analyzed(con, _analyzed(load_seed_articles(CORPUS_DIR)), "test")
     return con
 
 
@@ -78,7 +79,7 @@ def test_rerun_adds_no_story_rows_or_frequencies(db_path: Path) -> None:
         " (SELECT sum(df) FROM story_term_df)"
     )
     before = con.execute(counts).fetchone()
-    _store(con, _analyzed(load_seed_articles(CORPUS_DIR)), "again")
+    store_analyzed(con, _analyzed(load_seed_articles(CORPUS_DIR)), "again")
     assert con.execute(counts).fetchone() == before
     (documents,) = con.execute("SELECT df FROM story_term_df WHERE term = ''").fetchone() or (0,)
     assert documents == 5
@@ -93,7 +94,7 @@ def test_copies_take_their_originals_story_and_are_not_indexed(db_path: Path) ->
         copy_of(seed, "https://example.org/verbatim"),
         copy_of(seed, "https://example.org/trimmed", text="\n\n".join(paragraphs[:-1])),
     ]
-    _store(con, _analyzed(copies), "copies")
+    store_analyzed(con, _analyzed(copies), "copies")
     rows = con.execute(
         "SELECT a.url, s.kind, s.story_id FROM article_stories s JOIN articles a USING (article_id)"
         " WHERE a.url LIKE 'https://example.org/%' ORDER BY a.url"
@@ -114,9 +115,9 @@ def test_near_copy_is_found_after_other_duplicates_are_stored(db_path: Path) -> 
     # Regression: the band look-up once ignored every band as soon as any duplicate existed.
     con = _load_seeds(db_path)
     seed = seed_article("002")
-    _store(con, _analyzed([copy_of(seed, "https://example.org/first")]), "a")
+    store_analyzed(con, _analyzed([copy_of(seed, "https://example.org/first")]), "a")
     trimmed = "\n\n".join(seed.text.split("\n\n")[:-1])
-    _store(con, _analyzed([copy_of(seed, "https://example.org/second", text=trimmed)]), "b")
+    store_analyzed(con, _analyzed([copy_of(seed, "https://example.org/second", text=trimmed)]), "b")
     kinds = con.execute(
         "SELECT d.kind FROM duplicates d JOIN articles a USING (article_id) WHERE a.url LIKE 'https://example.org/%'"
         " ORDER BY a.url"
