@@ -16,7 +16,7 @@ SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 VIEWS_DIR = Path(__file__).resolve().parent / "views"
 DB_ENV = "NEWSWATCH_DB"
 MEMORY_ENV = "NEWSWATCH_DUCKDB_MEMORY"
-DEFAULT_MEMORY_LIMIT = "512MB"
+DEFAULT_MEMORY_LIMIT = "256MB"
 
 
 def default_location() -> Path | str:
