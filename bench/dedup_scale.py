@@ -187,7 +187,12 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=25, help="articles per _store call (the flow's default)")
     parser.add_argument("--batches", type=int, default=8)
     parser.add_argument("--profile", action="store_true", help="cProfile 4 more batches at the largest size")
-    parser.add_argument("--work-dir", type=Path, help="keep the DuckDB files here (default: a temp dir)")
+    parser.add_argument("--work-dir", type=Path, help="fill the DuckDB files here (default: a temp dir)")
+    parser.add_argument(
+        "--keep-fill",
+        action="store_true",
+        help="keep each filled file in --work-dir and measure a copy (needs 2x disk)",
+    )
     parser.add_argument("--fill", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--stored", type=int, help=argparse.SUPPRESS)
@@ -233,16 +238,20 @@ def main() -> None:
                     terms_file.read_text(encoding="utf-8"),
                 ]
             ):
-                print(f"stored={n} reusing {pristine} (filled earlier with the same arguments)")
+                size_mb = pristine.stat().st_size / 2**20
+                print(f"stored={n} reusing {pristine} (filled earlier with the same arguments) file_mb={size_mb:.0f}")
             else:
                 pristine.unlink(missing_ok=True)
                 rows, fill_s, fill_rss = child(["--fill", str(pristine), *fill_args])
                 stamp.write_text(json.dumps({"args": [*fill_args[:4], terms_file.read_text(encoding="utf-8")]}))
                 size_mb = pristine.stat().st_size / 2**20
                 print(f"stored={n} fill_s={fill_s:.1f} fill_rss_mb={fill_rss:.0f} file_mb={size_mb:.0f} rows={rows}")
-            # Storing changes the file: measure on a copy so a kept fill can be measured again.
-            db_path = work / f"stored-{label(n)}.run.duckdb"
-            shutil.copyfile(pristine, db_path)
+            db_path = pristine
+            if args.keep_fill:  # storing changes the file: measure a copy so the fill can be measured again
+                db_path = work / f"stored-{label(n)}.run.duckdb"
+                shutil.copyfile(pristine, db_path)
+            else:
+                stamp.unlink()
             store_args = ["--analyzed", str(analyzed_file), "--batch", str(args.batch), "--batches", str(args.batches)]
             out, _, rss = child(["--store", str(db_path), *store_args])
             report = json.loads(out)
@@ -273,8 +282,9 @@ def main() -> None:
                     ]
                 )
                 print_profile(profile_out)
-            db_path.unlink()
-            if not args.work_dir:
+            if args.keep_fill:
+                db_path.unlink()
+            else:
                 pristine.unlink()
     small, large = sizes[0], sizes[-1]
     ratio = results[large][0] / results[small][0]
