@@ -32,6 +32,17 @@ def _document_frequencies(con: duckdb.DuckDBPyConnection, terms: list[str]) -> d
     return {term: int(df) for term, df in rows}
 
 
+def _window_filter(column: str, profiles: list[StoryProfile]) -> tuple[str, list[Any]]:
+    """The batch's date window as a plain range on `column`: DuckDB then skips row groups outside it (rows
+    arrive roughly in publication order), which it does not behind an `? IS NULL OR ...` on a parameter.
+    An undated article in the batch lifts the window."""
+    dates = [p.published for p in profiles if p.published is not None]
+    if not dates or len(dates) != len(profiles):
+        return "TRUE", []
+    window = timedelta(days=WINDOW_DAYS)
+    return f"({column} IS NULL OR {column} BETWEEN ?::DATE AND ?::DATE)", [min(dates) - window, max(dates) + window]
+
+
 def _candidate_ids(con: duckdb.DuckDBPyConnection, profiles: list[StoryProfile], index: StoryIndex) -> list[str]:
     query: list[tuple[str, str, float, Any]] = []
     max_df = max(2, int(index.documents * RETRIEVAL_MAX_DF_SHARE))
@@ -44,22 +55,19 @@ def _candidate_ids(con: duckdb.DuckDBPyConnection, profiles: list[StoryProfile],
         )
     if not query:
         return []
-    dates = [p.published for p in profiles if p.published is not None]
-    window = timedelta(days=WINDOW_DAYS)
-    low = min(dates) - window if dates and len(dates) == len(profiles) else None
-    high = max(dates) + window if dates and len(dates) == len(profiles) else None
     qid, term, weight, published = (list(col) for col in zip(*query, strict=True))
+    window, window_params = _window_filter("st.published", profiles)
     rows = con.execute(
         "WITH q AS (SELECT unnest(?) AS qid, unnest(?) AS term, unnest(?) AS w, unnest(?::DATE[]) AS qdate)"
         " SELECT article_id FROM ("
         "  SELECT q.qid, st.article_id,"
         "   row_number() OVER (PARTITION BY q.qid ORDER BY sum(q.w) DESC, st.article_id) AS rank"
         "  FROM q JOIN story_terms st USING (term)"
-        "  WHERE (?::DATE IS NULL OR st.published IS NULL OR st.published BETWEEN ?::DATE AND ?::DATE)"
+        f"  WHERE {window}"
         "   AND (q.qdate IS NULL OR st.published IS NULL OR abs(date_diff('day', st.published, q.qdate)) <= ?)"
         "  GROUP BY q.qid, st.article_id"
         " ) WHERE rank <= ?",
-        [qid, term, weight, published, low, low, high, WINDOW_DAYS, CANDIDATES_PER_ARTICLE],
+        [qid, term, weight, published, *window_params, WINDOW_DAYS, CANDIDATES_PER_ARTICLE],
     ).fetchall()
     return sorted({r[0] for r in rows})
 
@@ -80,10 +88,12 @@ def story_index(
         ).fetchall():
             index.story_of[article_id] = story_id
     if candidates:
+        # Every candidate's rows lie in the window (it was retrieved through them): the filter only prunes.
+        window, window_params = _window_filter("published", profiles)
         for article_id, published, terms, counts in con.execute(
             "SELECT article_id, any_value(published), list(term ORDER BY term), list(count ORDER BY term)"
-            " FROM story_terms WHERE article_id IN (SELECT unnest(?)) GROUP BY article_id",
-            [candidates],
+            f" FROM story_terms WHERE article_id IN (SELECT unnest(?)) AND {window} GROUP BY article_id",
+            [candidates, *window_params],
         ).fetchall():
             index.candidates[article_id] = IndexedArticle(
                 article_id=article_id,
