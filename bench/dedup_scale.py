@@ -5,7 +5,7 @@
 
 For each size N a child process fills a fresh DuckDB file with N synthetic stored articles
 (bench/synthetic_warehouse.py: set-based SQL, shaped like what the look-ups read), then a fresh child
-opens it the way the flow does (warehouse.db.connect) and times `flows.ingest._store` — the look-ups,
+opens it the way the flow does (warehouse.db.connect) and times `flows.batches.store_analyzed` — the look-ups,
 the ladder, same-story linking and the load, one transaction per batch — on batches of new articles.
 The new articles are the real texts given (extracted pages, JSONL articles), each remixed into distinct
 articles: about 60% of its sentences, three sentences of another text, its own numbers, title and URL,
@@ -132,7 +132,7 @@ def run_fill(db_path: Path, stored: int, per_day: int, terms_file: Path) -> None
 
 
 def run_store(db_path: Path, analyzed_file: Path, batch: int, first: int, batches: int, profile: Path | None) -> None:
-    from flows.ingest import _store
+    from flows.batches import store_analyzed
     from warehouse import db
 
     analyzed = pickle.loads(analyzed_file.read_bytes())[first : first + batch * batches]
@@ -144,7 +144,7 @@ def run_store(db_path: Path, analyzed_file: Path, batch: int, first: int, batche
         started = time.perf_counter()
         if profiler:
             profiler.enable()
-        outcome = _store(con, chunk, "bench-dedup-scale")
+        outcome = store_analyzed(con, chunk, "bench-dedup-scale")
         if profiler:
             profiler.disable()
         times.append(time.perf_counter() - started)
@@ -184,7 +184,7 @@ def main() -> None:
     parser.add_argument("--articles", type=Path, help="JSONL with title and text per line")
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--per-day", type=int, default=400, help="stored articles per publication day")
-    parser.add_argument("--batch", type=int, default=25, help="articles per _store call (the flow's default)")
+    parser.add_argument("--batch", type=int, default=25, help="articles per store_analyzed call (the flow's default)")
     parser.add_argument("--batches", type=int, default=8)
     parser.add_argument("--profile", action="store_true", help="cProfile 4 more batches at the largest size")
     parser.add_argument("--work-dir", type=Path, help="fill the DuckDB files here (default: a temp dir)")
