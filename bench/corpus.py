@@ -27,6 +27,12 @@ def use_local_env() -> None:
     os.environ.update(LOCAL_ENV)
 
 
+def ingest_command(db: Path, feeds: Path) -> list[str]:
+    """`newswatch run` on a local corpus, as a child process: every source from `feeds`, no filter."""
+    run = [sys.executable, "-m", "flows.cli", "run"]
+    return [*run, "--db", str(db), "--feeds", str(feeds), "--no-capture", "--no-relevance"]
+
+
 def read_pages(html_dir: Path) -> list[bytes]:
     pages = []
     for path in sorted(html_dir.iterdir()):

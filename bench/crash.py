@@ -13,14 +13,13 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import duckdb
 
-from bench.corpus import Corpus, CorpusServer, read_pages, use_local_env
+from bench.corpus import Corpus, CorpusServer, ingest_command, read_pages, use_local_env
 from flows.prefect_server import prefect_api
 
 # Tables whose rows must match the uninterrupted run exactly (run bookkeeping is left out).
@@ -35,38 +34,17 @@ COMPARED = {
 }
 
 
-def _run_command(db: Path, feeds: Path) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "flows.cli",
-        "run",
-        "--db",
-        str(db),
-        "--feeds",
-        str(feeds),
-        "--no-capture",
-        "--no-relevance",
-    ]
-
-
-def _env() -> dict[str, str]:
-    return os.environ.copy()
-
-
 def run_to_end(db: Path, feeds: Path, log: Path) -> float:
     started = time.monotonic()
     with log.open("ab") as out:
-        subprocess.run(_run_command(db, feeds), check=True, stdout=out, stderr=subprocess.STDOUT, env=_env())
+        subprocess.run(ingest_command(db, feeds), check=True, stdout=out, stderr=subprocess.STDOUT)
     return time.monotonic() - started
 
 
 def run_and_kill(db: Path, feeds: Path, log: Path, after_s: float) -> bool:
     """Start a run and SIGKILL it after `after_s` seconds; True if it was still running."""
     with log.open("ab") as out:
-        proc = subprocess.Popen(
-            _run_command(db, feeds), stdout=out, stderr=subprocess.STDOUT, env=_env(), start_new_session=True
-        )
+        proc = subprocess.Popen(ingest_command(db, feeds), stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             proc.wait(timeout=after_s)
             return False

@@ -11,29 +11,17 @@ from __future__ import annotations
 import argparse
 import os
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.corpus import Corpus, CorpusServer, read_pages, use_local_env
+from bench.corpus import Corpus, CorpusServer, ingest_command, read_pages, use_local_env
 from flows.prefect_server import prefect_api
 
 
 def peak_rss_mb(db: Path, feeds: Path, log: Path) -> tuple[float, float]:
     """Run one ingest in a child process; return (peak RSS in MB, seconds)."""
-    command = [
-        sys.executable,
-        "-m",
-        "flows.cli",
-        "run",
-        "--db",
-        str(db),
-        "--feeds",
-        str(feeds),
-        "--no-capture",
-        "--no-relevance",
-    ]
+    command = ingest_command(db, feeds)
     started = time.monotonic()
     with log.open("ab") as out:
         proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=os.environ.copy())
