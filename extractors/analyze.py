@@ -19,7 +19,8 @@ HTML_TYPES = ("html", "xml", "text/plain")
 
 
 def analyze_article(article: Article, taxonomy: Taxonomy, gazetteer: Gazetteer | None) -> AnalyzedArticle:
-    raw_gzip = gzip.compress(article.raw_html, compresslevel=6) if article.raw_html else b""
+    # Level 1: 19% more bytes than level 6 on the dev pages, for 40% of its CPU (1.4 against 3.6 ms a page).
+    raw_gzip = gzip.compress(article.raw_html, compresslevel=1) if article.raw_html else b""
     slim = dataclasses.replace(article, raw_html=b"")
     return AnalyzedArticle(
         article=slim,

@@ -14,6 +14,8 @@ from extractors.records import Article, FetchedPage
 from extractors.urls import article_id, canonical_url, choose_canonical, host_of, same_site
 
 MIN_TEXT_CHARS = 200
+# About 150 words: shorter extractions get trafilatura's external fallbacks as a second opinion.
+SHORT_STORY_CHARS = 1000
 # Publication date from the page's markup (meta tags, time elements, URL), without htmldate's
 # extensive search through the whole text: about 10% of extraction time for no better dates on news pages.
 DATE_PARAMS = {"extensive_search": False, "original_date": True}
@@ -40,25 +42,41 @@ def _without_leading_title(text: str, title: str) -> str:
     return text
 
 
-def _trafilatura(html: str, url: str, *, favor_precision: bool) -> Document | None:
+def _trafilatura(html: str, url: str, *, favor_precision: bool, fast: bool) -> Document | None:
     doc = trafilatura.bare_extraction(
         html,
         url=url,
         with_metadata=True,
         include_comments=False,
         favor_precision=favor_precision,
+        fast=fast,
         date_extraction_params=DATE_PARAMS,
     )
     return doc if isinstance(doc, Document) else None
 
 
+def _long_enough(doc: Document | None, chars: int) -> Document | None:
+    return doc if doc is not None and len((doc.text or "").strip()) >= chars else None
+
+
 def _extract_document(html: str, url: str) -> Document:
-    """Precision mode first: it drops more boilerplate (F1 0.976 against 0.969 on the dev pages,
-    bench.extraction). When it finds too little, the default mode gets a second chance."""
+    """A cascade, cheapest first, each step only when the last found too little.
+
+    1. Precision mode without trafilatura's external fallbacks (readability, jusText): it drops the most
+       boilerplate, and on a full-length story the fallbacks seldom change anything, while costing about
+       a third of the extraction time (bench.extraction: F1 0.976 either way, 12.7 against 17.0 ms a page).
+    2. Below a short story's length, the same with the fallbacks: they rescue pages whose markup hides
+       part of the text from trafilatura's own extractor.
+    3. Default mode, when precision mode keeps too little to be an article at all.
+    """
+    first = _trafilatura(html, url, favor_precision=True, fast=True)
+    if full_story := _long_enough(first, SHORT_STORY_CHARS):
+        return full_story
     for favor_precision in (True, False):
-        doc = _trafilatura(html, url, favor_precision=favor_precision)
-        if doc is not None and len((doc.text or "").strip()) >= MIN_TEXT_CHARS:
+        if doc := _long_enough(_trafilatura(html, url, favor_precision=favor_precision, fast=False), MIN_TEXT_CHARS):
             return doc
+    if short_story := _long_enough(first, MIN_TEXT_CHARS):
+        return short_story
     raise ExtractionError("no article text found")
 
 
