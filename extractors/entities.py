@@ -11,11 +11,12 @@ import hashlib
 import re
 import tomllib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from extractors.records import Article, EntityCount
-from extractors.terms import is_acronym, needles, phrase_pattern
+from extractors.terms import NeedleScanner, candidates, is_acronym, needle_index, needles, phrase_pattern
 
 ENTITY_KINDS = frozenset({"weapon", "person", "organisation", "place"})
 
@@ -34,6 +35,11 @@ class Alias:
 class Gazetteer:
     version: str
     aliases: tuple[Alias, ...]
+    scanner: NeedleScanner = field(compare=False, repr=False)
+
+    @cached_property
+    def alias_index(self) -> dict[str, tuple[int, ...]]:
+        return needle_index(alias.needles for alias in self.aliases)
 
     @property
     def entities(self) -> frozenset[str]:
@@ -60,17 +66,20 @@ def load_gazetteer(path: Path) -> Gazetteer:
                 )
             )
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:8]
-    return Gazetteer(version=f"gazetteer-{data.get('version', '0')}+{digest}", aliases=tuple(aliases))
+    return Gazetteer(
+        version=f"gazetteer-{data.get('version', '0')}+{digest}",
+        aliases=tuple(aliases),
+        scanner=NeedleScanner(n for alias in aliases for n in alias.needles),
+    )
 
 
 def _alias_matches(text: str, gazetteer: Gazetteer) -> list[tuple[int, int, Alias]]:
     """Non-overlapping alias matches, longest first."""
-    lowered = text.lower()
+    present = gazetteer.scanner.found_in(text)
     found = [
-        (m.start(), m.end(), alias)
-        for alias in gazetteer.aliases
-        if any(n in (text if alias.case_sensitive else lowered) for n in alias.needles)
-        for m in alias.pattern.finditer(text)
+        (m.start(), m.end(), gazetteer.aliases[i])
+        for i in candidates(gazetteer.alias_index, present)
+        for m in gazetteer.aliases[i].pattern.finditer(text)
     ]
     found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
     taken: list[tuple[int, int, Alias]] = []

@@ -13,12 +13,12 @@ import math
 import re
 import tomllib
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from extractors.records import Article, TopicTag
-from extractors.terms import needles, phrase_pattern
+from extractors.terms import NeedleScanner, candidates, needle_index, needles, phrase_pattern
 
 # Up to three more capitalised words (or "and"/"&") before a corporate suffix: "Star Oil and Gas Ltd".
 NAME_TAIL = r"(?:\s+(?:and|&|[A-Z][\w&'.-]*)){0,3}\s+(?:%s)\b"
@@ -40,7 +40,15 @@ class Topic:
     name: str
     threshold: float
     terms: tuple[Term, ...]
-    negatives: tuple[re.Pattern[str], ...]
+    negatives: tuple[Term, ...]  # weightless: they only cancel the terms they overlap
+
+    @cached_property
+    def term_index(self) -> dict[str, tuple[int, ...]]:
+        return needle_index(term.needles for term in self.terms)
+
+    @cached_property
+    def negative_index(self) -> dict[str, tuple[int, ...]]:
+        return needle_index(negative.needles for negative in self.negatives)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,6 +62,7 @@ class Taxonomy:
     passing_mention: float
     name_tail: re.Pattern[str] | None
     topics: tuple[Topic, ...]
+    scanner: NeedleScanner = field(compare=False, repr=False)
 
     @property
     def tagger_version(self) -> str:
@@ -69,7 +78,7 @@ def load_taxonomy(path: Path) -> Taxonomy:
             Term(phrase=phrase, weight=float(weight), pattern=phrase_pattern(phrase))
             for phrase, weight in spec["terms"].items()
         )
-        negatives = tuple(phrase_pattern(p) for p in spec.get("negative", []))
+        negatives = tuple(Term(phrase=p, weight=0.0, pattern=phrase_pattern(p)) for p in spec.get("negative", []))
         topics.append(Topic(name=name, threshold=float(spec["threshold"]), terms=terms, negatives=negatives))
     raw_version = str(data.get("version", "0"))
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:8]
@@ -84,6 +93,7 @@ def load_taxonomy(path: Path) -> Taxonomy:
         passing_mention=float(scoring.get("passing_mention", 1.0)),
         name_tail=re.compile(NAME_TAIL % "|".join(suffixes)) if suffixes else None,
         topics=tuple(topics),
+        scanner=NeedleScanner(n for topic in topics for term in topic.terms + topic.negatives for n in term.needles),
     )
 
 
@@ -91,18 +101,19 @@ def _in_company_name(text: str, start: int, end: int, name_tail: re.Pattern[str]
     return name_tail is not None and text[start].isupper() and name_tail.match(text, end) is not None
 
 
-def _matches(topic: Topic, text: str, name_tail: re.Pattern[str] | None) -> list[tuple[int, int, Term]]:
+def _matches(topic: Topic, text: str, taxonomy: Taxonomy) -> list[tuple[int, int, Term]]:
     """Non-overlapping term matches, longest first, minus negative phrases and company names."""
-    lowered = text.lower()
+    present = taxonomy.scanner.found_in(text)
     found = [
-        (m.start(), m.end(), term)
-        for term in topic.terms
-        if any(n in lowered for n in term.needles)
-        for m in term.pattern.finditer(text)
+        (m.start(), m.end(), topic.terms[i])
+        for i in candidates(topic.term_index, present)
+        for m in topic.terms[i].pattern.finditer(text)
     ]
     if not found:
         return []
-    blocked = [m.span() for neg in topic.negatives for m in neg.finditer(text)]
+    blocked = [
+        m.span() for i in candidates(topic.negative_index, present) for m in topic.negatives[i].pattern.finditer(text)
+    ]
     found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
     taken: list[tuple[int, int, Term]] = []
     for start, end, term in found:
@@ -110,7 +121,7 @@ def _matches(topic: Topic, text: str, name_tail: re.Pattern[str] | None) -> list
             continue
         if any(start < t_end and t_start < end for t_start, t_end, _ in taken):
             continue
-        if _in_company_name(text, start, end, name_tail):
+        if _in_company_name(text, start, end, taxonomy.name_tail):
             continue
         taken.append((start, end, term))
     return taken
@@ -130,15 +141,17 @@ class Hit:
 
 
 def _lead_end(body: str, lead_words: int) -> int:
-    words = list(re.finditer(r"\S+", body))
-    return words[lead_words - 1].end() if len(words) >= lead_words else len(body)
+    for count, word in enumerate(re.finditer(r"\S+", body), start=1):
+        if count == lead_words:
+            return word.end()
+    return len(body)
 
 
 def find_hits(topic: Topic, taxonomy: Taxonomy, title: str, body: str) -> list[Hit]:
-    hits = [Hit(term=term, place="title", sentence=-1) for _s, _e, term in _matches(topic, title, taxonomy.name_tail)]
+    hits = [Hit(term=term, place="title", sentence=-1) for _s, _e, term in _matches(topic, title, taxonomy)]
     lead_end = _lead_end(body, taxonomy.lead_words)
     sentence_starts = [0] + [m.end() for m in SENTENCE_END.finditer(body)]
-    for start, _end, term in _matches(topic, body, taxonomy.name_tail):
+    for start, _end, term in _matches(topic, body, taxonomy):
         place = "lead" if start < lead_end else "body"
         hits.append(Hit(term=term, place=place, sentence=bisect_right(sentence_starts, start) - 1))
     return hits

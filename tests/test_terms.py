@@ -1,0 +1,52 @@
+"""The phrase pre-check: the needle scan may only skip phrases that cannot match."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+from extractors.entities import load_gazetteer
+from extractors.seeds import seed_to_article
+from extractors.terms import NeedleScanner, candidates, needle_index, needles, phrase_pattern
+from extractors.topics import load_taxonomy
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_scanner_folds_case_only_for_lowercase_needles() -> None:
+    scanner = NeedleScanner(["tariff", "SCO", "ШОС"])
+    assert scanner.found_in("Tariffs rose; SCO and ШОС met") == {"tariff", "SCO", "ШОС"}
+    assert scanner.found_in("the disco scored; шос") == frozenset()
+
+
+def test_scanner_survives_pickling_for_worker_processes() -> None:
+    scanner = pickle.loads(pickle.dumps(NeedleScanner(["oil"])))
+    assert scanner.found_in("Crude OIL fell") == {"oil"}
+
+
+def test_needle_is_the_rarest_literal_piece() -> None:
+    assert needles("S-400") == ("400",)
+    assert needles("air defence system*") == ("defence",)
+    assert needles("CIA", case_sensitive=True) == ("CIA", "C.I")
+
+
+def test_precheck_never_skips_a_phrase_that_matches() -> None:
+    corpus = sorted((ROOT / "seeds" / "corpus").iterdir())
+    seeds = [seed_to_article(p.name, p.read_text(encoding="utf-8")) for p in corpus]
+    texts = [f"{a.title}\n{a.text}" for a in seeds]
+    texts += ["S400 and S-500 deals; SCO, C.I.A. chief; Su 57 jets; Russian crude oil imports; 50% tariffs"]
+    taxonomy = load_taxonomy(ROOT / "seeds" / "topics.toml")
+    gazetteer = load_gazetteer(ROOT / "seeds" / "entities.toml")
+    phrases = [(t.phrase, t.pattern, t.needles) for topic in taxonomy.topics for t in topic.terms + topic.negatives]
+    phrases += [(a.text, a.pattern, a.needles) for a in gazetteer.aliases]
+    scanner = NeedleScanner(n for _p, _pattern, phrase_needles in phrases for n in phrase_needles)
+    index = needle_index(phrase_needles for _p, _pattern, phrase_needles in phrases)
+    matched_somewhere = 0
+    for text in texts:
+        kept = set(candidates(index, scanner.found_in(text)))
+        for position, (phrase, pattern, _n) in enumerate(phrases):
+            if pattern.search(text):
+                matched_somewhere += 1
+                assert position in kept, f"{phrase!r} matches but its needles were not found"
+    assert matched_somewhere > 50
+    assert phrase_pattern("S-400").search(texts[-1])
