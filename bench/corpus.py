@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import multiprocessing
 import os
 import sys
 import threading
 from collections import Counter
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from multiprocessing.connection import Connection
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -65,6 +67,13 @@ def _rss(base: str, corpus: Corpus, feed: int) -> bytes:
     )
     return (
         f'<?xml version="1.0"?><rss version="2.0"><channel><title>feed {feed}</title>{items}</channel></rss>'.encode()
+    )
+
+
+def feeds_toml(base_url: str, n_feeds: int) -> str:
+    return "".join(
+        f'[[source]]\nname = "bench feed {k}"\nkind = "rss"\nurl = "{base_url}/feed/{k}.xml"\n\n'
+        for k in range(n_feeds)
     )
 
 
@@ -138,10 +147,7 @@ class CorpusServer:
         return None, "text/plain"
 
     def feeds_toml(self) -> str:
-        return "".join(
-            f'[[source]]\nname = "bench feed {k}"\nkind = "rss"\nurl = "{self.base_url}/feed/{k}.xml"\n\n'
-            for k in range(self.corpus.n_feeds)
-        )
+        return feeds_toml(self.base_url, self.corpus.n_feeds)
 
     def __enter__(self) -> CorpusServer:
         self._thread.start()
@@ -150,3 +156,39 @@ class CorpusServer:
     def __exit__(self, *exc: object) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+def _serve_until_told(corpus: Corpus, conn: Connection) -> None:
+    with CorpusServer(corpus) as server:
+        conn.send(server.base_url)
+        conn.recv()  # any message, or the parent closing its end, stops the server
+
+
+class SeparateCorpusServer:
+    """A CorpusServer in a process of its own, as a real site is: in the measuring process its
+    threads would compete with the code under test for the GIL."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self._conn, child_conn = multiprocessing.Pipe()
+        self._process = multiprocessing.get_context("spawn").Process(
+            target=_serve_until_told, args=(corpus, child_conn), daemon=True
+        )
+        self.base_url = ""
+
+    def feeds_toml(self) -> str:
+        return feeds_toml(self.base_url, self.corpus.n_feeds)
+
+    def __enter__(self) -> SeparateCorpusServer:
+        self._process.start()
+        if not self._conn.poll(60):
+            self._process.kill()
+            raise RuntimeError("the corpus server process did not start within 60 s")
+        self.base_url = self._conn.recv()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._conn.send("stop")
+        self._process.join(10)
+        if self._process.is_alive():
+            self._process.kill()
