@@ -25,8 +25,9 @@ def phrase_pattern(phrase: str, *, case_sensitive: bool = False) -> re.Pattern[s
     core = re.escape(phrase.rstrip("*")).replace(r"\-", "\x00").replace(r"\ ", "\x01")
     core = core.replace("\x00", r"[\s\-]?").replace("\x01", r"[\s\-]+")
     if re.fullmatch(r"[A-Z]{2,6}", phrase):
-        # Newspaper style spells acronyms with dots: C.I.A., O.P.E.C.
-        core = f"(?:{core}|{'[.]'.join(phrase)}[.]?)"
+        # Newspaper style spells acronyms with dots: C.I.A., O.P.E.C. A longer dotted acronym is another
+        # name: L.P.G. is not L.P.G.A.
+        core = f"(?:{core}|{'[.]'.join(phrase)}(?![.][{WORD_CHARS}])[.]?)"
     tail = f"[{WORD_CHARS}]*" if wildcard else ""
     flags = 0 if case_sensitive else re.IGNORECASE
     return re.compile(f"(?<![{WORD_CHARS}]){core}{tail}(?![{WORD_CHARS}])", flags)

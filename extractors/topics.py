@@ -20,8 +20,13 @@ from pathlib import Path
 from extractors.records import Article, TopicTag
 from extractors.terms import NeedleScanner, candidates, needle_index, needles, phrase_pattern
 
-# Up to three more capitalised words (or "and"/"&") before a corporate suffix: "Star Oil and Gas Ltd".
-NAME_TAIL = r"(?:\s+(?:and|&|[A-Z][\w&'.-]*)){0,3}\s+(?:%s)\b"
+# Up to three more capitalised words (or "and"/"&") before a corporate suffix, in any case so that
+# all-capitals headlines count too ("Star Oil and Gas Ltd", "ONYX PETROLEUM CO LTD"), or before a stock
+# ticker ("ASHLAND OIL <ASH>", "Reliance Industries (RELI.NS)", "Exxon (NYSE: XOM)"). A bare capitalised
+# word in brackets is not a ticker: "Liquefied Natural Gas (LNG)" spells out an acronym.
+NAME_WORDS = r"(?:\s+(?:and|&|[A-Z][\w&'.-]*)){0,3}"
+TICKER = r"\s*(?:<[A-Z][A-Z0-9.]{0,9}>|\((?:[A-Z]{2,8}:\s*[A-Z][A-Z0-9]{0,9}|[A-Z][A-Z0-9]{0,9}\.[A-Z]{1,2})\))"
+NAME_TAIL = NAME_WORDS + r"(?:\s+(?i:%s)(?![\w-])|" + TICKER + ")"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from extractors.records import Article
+from extractors.terms import phrase_pattern
 from extractors.topics import length_scale, load_taxonomy, score_topic, tag_article
 from tests.conftest import PROJECT
 from tests.helpers import seed_article
@@ -48,7 +49,7 @@ def test_negative_phrase_cancels_match(tmp_path: Path) -> None:
 def test_evidence_names_term_place_and_count() -> None:
     article = _article(
         "Russia offers India more crude oil",
-        "Russian crude oil exports to India rose again. "
+        "Russian crude oil shipments to India rose again. "
         + "Officials met in Delhi to talk about ties. " * 20
         + "Refiners said crude oil discounts had narrowed.",
     )
@@ -118,3 +119,39 @@ def test_passing_mention_in_one_body_sentence_counts_less_than_spread_evidence()
 
 def test_longer_texts_need_more_evidence() -> None:
     assert length_scale(TAXONOMY, 15) < length_scale(TAXONOMY, 250) < length_scale(TAXONOMY, 1000)
+
+
+def test_company_names_in_capitals_or_before_a_ticker_do_not_count() -> None:
+    capitals = _article("KESTREL PETROLEUM EXPLORATION CO LTD YEAR LOSS", "Shr loss 1.10 dlrs vs profit 12 cts.")
+    ticker = _article("KESTREL OIL <KSO> NAMES NEW CHAIRMAN", "Kestrel Oil <KSO> said its board named a chairman.")
+    exchange = _article("Board changes", "Bharat Petroleum (BPCL.NS) named a new finance director on Monday.")
+    for article in (capitals, ticker, exchange):
+        assert score_topic(TOPICS["energy"], TAXONOMY, article.title, article.text) == (0.0, ())
+    spelled_out = _article("Imports of Liquefied Natural Gas (LNG) rise", "India bought more gas from Russia.")
+    energy = {t.topic: t for t in tag_article(spelled_out, TAXONOMY)}["energy"]
+    assert any(e.startswith("natural gas@title") for e in energy.evidence), "an acronym in brackets is no ticker"
+
+
+def test_a_longer_dotted_acronym_is_another_name() -> None:
+    lpg = phrase_pattern("LPG")
+    assert lpg.search("L.P.G. prices rose") and lpg.search("LPG prices rose")
+    assert not lpg.search("Webb completes the L.P.G.A. Grand Slam")
+
+
+def test_an_ambiguous_word_alone_does_not_tag_a_headline() -> None:
+    passing = _article("Oil money builds a new stadium", "The city opened its arena.")
+    salient = _article("Oil imports climb again", "Refiners bought more Russian barrels.")
+    assert "energy" not in {t.topic for t in tag_article(passing, TAXONOMY)}
+    assert "energy" in {t.topic for t in tag_article(salient, TAXONOMY)}
+
+
+def test_civil_nuclear_power_is_energy_and_not_defence() -> None:
+    power = {t.topic for t in tag_article(_article("Russia to build more nuclear power plants in India", ""), TAXONOMY)}
+    arms = {t.topic for t in tag_article(_article("India tests a nuclear-capable missile", ""), TAXONOMY)}
+    assert "energy" in power and "defence" not in power
+    assert "defence" in arms
+
+
+def test_metaphorical_wars_are_not_defence() -> None:
+    for title in ("Tug-of-war over the city budget", "Salvation Army opens a shelter", "A new war on poverty"):
+        assert "defence" not in {t.topic for t in tag_article(_article(title, "Council members argued."), TAXONOMY)}
