@@ -54,7 +54,7 @@ def chromium(url: str, profile: Path, *, screenshot: Path | None = None) -> str:
     return done.stdout
 
 
-def chromium_showing(url: str, profile: Path, expected: str, *, tries: int = 3) -> str:
+def chromium_showing(url: str, profile: Path, expected: str, *, tries: int = 5) -> str:
     """The DOM once the single-page app has rendered `expected`; on a busy machine it may need another load."""
     dom = ""
     for attempt in range(tries):
