@@ -8,7 +8,7 @@ from extractors.html import ExtractionError, extract_article
 from extractors.records import FeedEntry, FetchedPage
 from extractors.seeds import seed_to_article
 from extractors.urls import article_id, canonical_url
-from tests.conftest import CAPTURE, seed_path
+from tests.conftest import CAPTURE, SHARED_DATA, seed_path
 
 BS_URL = (
     "https://www.business-standard.com/external-affairs-defence-security/news/"
@@ -61,3 +61,26 @@ def test_real_benchmark_pages_extract(shared_data: Path) -> None:
         expected_words = set(truth[key]["articleBody"].split())
         got_words = set(article.text.split())
         assert len(expected_words & got_words) / len(expected_words) > 0.8, key
+
+
+def test_page_metadata_agrees_with_trafilaturas_own() -> None:
+    """Our metadata skips trafilatura's category/tag/licence searches; every field we keep must match its own.
+    On the bundled capture always, and on the extraction dev pages when ../shared/data is present."""
+    from trafilatura.metadata import extract_metadata
+    from trafilatura.utils import load_html
+
+    from extractors.page_metadata import page_metadata
+
+    pages = [p.read_bytes() for p in sorted((CAPTURE / "sites").rglob("index.html"))]
+    dev_pages = SHARED_DATA / "extraction-dev" / "html"
+    if dev_pages.is_dir():
+        pages += [gzip.decompress(p.read_bytes()) for p in sorted(dev_pages.iterdir())]
+    date_params = {"extensive_search": False, "original_date": True}
+    filled = 0
+    for html in pages:
+        ours = page_metadata(load_html(html), "http://127.0.0.1/page")
+        theirs = extract_metadata(load_html(html), "http://127.0.0.1/page", date_params)
+        for field in ("title", "author", "date", "url", "sitename"):
+            assert getattr(ours, field) == getattr(theirs, field), field
+        filled += all((ours.title, ours.author, ours.date, ours.url, ours.sitename))
+    assert filled >= 3
