@@ -96,6 +96,9 @@ class Analyzer:
                 initializer=_init_worker,
                 initargs=(topics_file, entities_file),
             )
+            # Workers start on the first submission: start them now, so their imports and model loading
+            # (about 2 s) overlap the first batch's fetch instead of following it.
+            self._pool.submit(os.getpid)
 
     @property
     def parallel(self) -> bool:
