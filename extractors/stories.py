@@ -15,11 +15,13 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from extractors.records import Article, ProcessedArticle, StoryLink, StoryProfile
 from extractors.story_groups import join_groups, resolve_stories
+from extractors.story_scoring import ScoreMatrix, Scores
 
 TITLE_WEIGHT = 2.0
 NAME_WEIGHT = 2.0
@@ -104,14 +106,9 @@ def weighted_terms(
     return {term: w / norm for term, w in kept}
 
 
-def time_factor(a: date | None, b: date | None) -> float | None:
-    """1.0 for the same day, halving every HALF_LIFE_DAYS; None outside the window. Undated: 1.0."""
-    if a is None or b is None:
-        return 1.0
-    days = abs((a - b).days)
-    if days > WINDOW_DAYS:
-        return None
-    return float(0.5 ** (days / HALF_LIFE_DAYS))
+# The time factor of articles published d days apart (d <= WINDOW_DAYS): 1.0 the same day, halving every
+# HALF_LIFE_DAYS. Undated articles get 1.0; further apart, they are not compared.
+DECAY_BY_DAYS = [float(0.5 ** (days / HALF_LIFE_DAYS)) for days in range(WINDOW_DAYS + 1)]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -167,36 +164,48 @@ class _Vectors:
         for term in vocabulary:
             self.document_frequency[term] -= 1
         self.documents = index.documents - (1 if vocabulary else 0)
-        self.cache: dict[str, dict[str, float]] = {}
 
     def weigh(self, counts: tuple[tuple[str, float], ...], top: int = TOP_TERMS) -> dict[str, float]:
         return weighted_terms(counts, self.document_frequency, self.documents, top=top)
 
-    def of(self, article: IndexedArticle) -> dict[str, float]:
-        if article.article_id not in self.cache:
-            self.cache[article.article_id] = self.weigh(article.terms)
-        return self.cache[article.article_id]
+
+@dataclass(frozen=True, kw_only=True)
+class _Matches:
+    """One batch article's matches (cosine > 0, within the window) among `others`, in their order."""
+
+    others: list[IndexedArticle]
+    scores: Scores
+
+    def score_by_id(self) -> dict[str, float]:
+        return {
+            self.others[p].article_id: c * d
+            for p, c, d in zip(self.scores.positions, self.scores.cosine, self.scores.decay, strict=True)
+        }
+
+    def best(self, story_of: Callable[[str], str] | None = None, story: str = "") -> _Match | None:
+        """The best match (the first of equals), or the best in `story` when `story_of` is given."""
+        found: _Match | None = None
+        for p, cosine, decay in zip(self.scores.positions, self.scores.cosine, self.scores.decay, strict=True):
+            other = self.others[p]
+            if story_of is not None and story_of(other.article_id) != story:
+                continue
+            if found is None or cosine * decay > found.score:
+                found = _Match(other=other, cosine=cosine, decay=decay)
+        return found
 
 
-def _matches(
-    vector: dict[str, float], profile: StoryProfile, others: list[IndexedArticle], vectors: _Vectors
-) -> list[_Match]:
-    found: list[_Match] = []
-    for other in others:
-        if other.article_id == profile.article_id:
-            continue
-        decay = time_factor(profile.published, other.published)
-        if decay is None:
-            continue
-        other_vector = vectors.of(other)
-        cosine = sum(w * other_vector.get(t, 0.0) for t, w in vector.items())
-        if cosine > 0.0:
-            found.append(_Match(other=other, cosine=cosine, decay=decay))
-    return found
+def _score_matrix(others: list[IndexedArticle], index: StoryIndex) -> ScoreMatrix:
+    return ScoreMatrix(
+        [(o.article_id, o.published, o.terms) for o in others],
+        index.document_frequency,
+        index.documents - 1,  # as each query sees them: itself left out
+        idf,
+        DECAY_BY_DAYS,
+    )
 
 
 def _shared_terms(vector: dict[str, float], other: IndexedArticle, vectors: _Vectors, k: int = 8) -> str:
-    other_vector = vectors.of(other)
+    other_vector = vectors.weigh(other.terms)
     shared = sorted((t for t in vector if t in other_vector), key=lambda t: -vector[t] * other_vector[t])
     return ", ".join(shared[:k])
 
@@ -236,8 +245,17 @@ def link_batch(
         peers[i] = IndexedArticle(article_id=p.article_id, story_id=p.article_id, published=p.published, terms=terms)
     position = {peers[i].article_id: n for n, i in enumerate(originals)}
     others = [*index.candidates.values(), *(peers[i] for i in originals if peers[i].terms)]
-    matches = {i: _matches(queries[i], profiles[i], others, vectors[i]) for i in originals}
-    best = {i: max(matches[i], key=lambda m: m.score, default=None) for i in originals}
+    matrix = _score_matrix(others, index)
+    matches = {
+        i: _Matches(
+            others=others,
+            scores=matrix.scores(
+                queries[i], {t for t, _ in profiles[i].counts}, profiles[i].article_id, profiles[i].published
+            ),
+        )
+        for i in originals
+    }
+    best = {i: matches[i].best() for i in originals}
     edges: list[int | str | None] = []
     for i in originals:
         match = best[i]
@@ -246,7 +264,7 @@ def link_batch(
         else:
             edges.append(position.get(match.other.article_id, match.other.article_id))
     ids = [peers[i].article_id for i in originals]
-    scores = [{m.other.article_id: m.score for m in matches[i]} for i in originals]
+    scores = [matches[i].score_by_id() for i in originals]
     resolved = join_groups(
         resolve_stories(edges, ids, index.story_of), ids, scores, index.story_of, LINK_THRESHOLD, GROUP_RATIO
     )
@@ -254,9 +272,8 @@ def link_batch(
     links: dict[int, StoryLink] = {}
     story_of = {**index.story_of, **{peers[i].article_id: stories[i] for i in originals}}
     for i in originals:
-        in_story = [m for m in matches[i] if story_of.get(m.other.article_id, m.other.article_id) == stories[i]]
         opens = stories[i] == peers[i].article_id
-        match = best[i] if opens else max(in_story, key=lambda m: m.score, default=None)
+        match = best[i] if opens else matches[i].best(lambda a: story_of.get(a, a), stories[i])
         links[i] = _story_link(peers[i], stories[i], match, queries[i], profiles[i], vectors[i])
         index.add(links[i], profiles[i], counted=True)
     for i, item in enumerate(items):
