@@ -47,7 +47,8 @@ def known_fingerprints(con: duckdb.DuckDBPyConnection, items: list[tuple[Article
             f" WHERE {NOT_A_DUPLICATE.format(col='f.article_id')}"
         ).fetchall():
             known.by_title.setdefault((source, title_key), []).append((article_id, published))
-    with key_list(con, "_batch_bands", [key for _, fp in items for key in fp.band_keys]) as bands:
+    band_keys = [key for _, fp in items for key in fp.band_keys]
+    with key_list(con, "_batch_bands", band_keys, "BIGINT") as bands:
         rows = con.execute(
             "SELECT b.band_key, b.article_id, f.minhash FROM lsh_bands b"
             f" JOIN {bands} ON b.band_key = key JOIN fingerprints f USING (article_id)"

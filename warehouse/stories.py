@@ -138,11 +138,13 @@ STORY_TABLES = {
             ("detail", "VARCHAR"),
         ),
         key=("article_id",),
+        owner="article_id",
     ),
     "terms": Table(
         name="story_terms",
         columns=(("term", "VARCHAR"), ("article_id", "VARCHAR"), ("count", "DOUBLE"), ("published", "DATE")),
         key=("term", "article_id"),
+        owner="article_id",
     ),
 }
 TERM_DF = Table(name="story_term_df", columns=(("term", "VARCHAR"), ("df", "BIGINT")), key=("term",))
@@ -152,5 +154,5 @@ def write_stories(con: duckdb.DuckDBPyConnection, items: list[ProcessedArticle],
     """Write inside the caller's transaction (the batch load), one statement per table."""
     rows = story_rows(items, new_ids)
     for name, table in STORY_TABLES.items():
-        bulk_insert(con, table, rows[name])
+        bulk_insert(con, table, rows[name], new_ids)
     bulk_merge(con, TERM_DF, rows["df"], {"df": f"{TERM_DF.name}.df + _bulk_{TERM_DF.name}.df"})
