@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -92,18 +92,31 @@ def idf(document_frequency: int, documents: int) -> float:
     return (math.log((documents + 1) / (document_frequency + 1)) + 1.0) ** IDF_POWER
 
 
+def heaviest_terms(
+    counts: tuple[tuple[str, float], ...],
+    document_frequency: dict[str, int],
+    documents: int,
+    left_out: Collection[str] = (),
+) -> list[tuple[str, float]]:
+    """tf-idf weights, heaviest first; terms in `left_out` count one document fewer (the article itself)."""
+    weights = {
+        term: (1.0 + math.log(count)) * idf(document_frequency.get(term, 0) - (term in left_out), documents)
+        for term, count in counts
+        if count >= 1.0
+    }
+    return sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def unit_vector(kept: list[tuple[str, float]]) -> dict[str, float]:
+    norm = math.sqrt(sum(w * w for _, w in kept)) or 1.0
+    return {term: w / norm for term, w in kept}
+
+
 def weighted_terms(
     counts: tuple[tuple[str, float], ...], document_frequency: dict[str, int], documents: int, top: int = TOP_TERMS
 ) -> dict[str, float]:
     """Unit-length tf-idf vector over the `top` heaviest terms."""
-    weights = {
-        term: (1.0 + math.log(count)) * idf(document_frequency.get(term, 0), documents)
-        for term, count in counts
-        if count >= 1.0
-    }
-    kept = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
-    norm = math.sqrt(sum(w * w for _, w in kept)) or 1.0
-    return {term: w / norm for term, w in kept}
+    return unit_vector(heaviest_terms(counts, document_frequency, documents)[:top])
 
 
 # The time factor of articles published d days apart (d <= WINDOW_DAYS): 1.0 the same day, halving every
@@ -160,13 +173,15 @@ class _Vectors:
     other article, stored or in the batch, but not the article itself."""
 
     def __init__(self, index: StoryIndex, vocabulary: tuple[str, ...]) -> None:
-        self.document_frequency = dict(index.document_frequency)
-        for term in vocabulary:
-            self.document_frequency[term] -= 1
+        self.document_frequency = index.document_frequency
+        self.vocabulary = frozenset(vocabulary)
         self.documents = index.documents - (1 if vocabulary else 0)
 
+    def heaviest(self, counts: tuple[tuple[str, float], ...]) -> list[tuple[str, float]]:
+        return heaviest_terms(counts, self.document_frequency, self.documents, self.vocabulary)
+
     def weigh(self, counts: tuple[tuple[str, float], ...], top: int = TOP_TERMS) -> dict[str, float]:
-        return weighted_terms(counts, self.document_frequency, self.documents, top=top)
+        return unit_vector(self.heaviest(counts)[:top])
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -239,8 +254,9 @@ def link_batch(
     for i in originals:
         p = profiles[i]
         vectors[i] = _Vectors(index, tuple(term for term, _ in p.counts))
-        queries[i] = vectors[i].weigh(p.counts, top=QUERY_TERMS)
-        kept = vectors[i].weigh(p.counts)
+        heaviest = vectors[i].heaviest(p.counts)
+        queries[i] = unit_vector(heaviest[:QUERY_TERMS])
+        kept = {t for t, _ in heaviest[:TOP_TERMS]}
         terms = tuple((t, c) for t, c in p.counts if t in kept)
         peers[i] = IndexedArticle(article_id=p.article_id, story_id=p.article_id, published=p.published, terms=terms)
     position = {peers[i].article_id: n for n, i in enumerate(originals)}
@@ -249,9 +265,7 @@ def link_batch(
     matches = {
         i: _Matches(
             others=others,
-            scores=matrix.scores(
-                queries[i], {t for t, _ in profiles[i].counts}, profiles[i].article_id, profiles[i].published
-            ),
+            scores=matrix.scores(queries[i], vectors[i].vocabulary, profiles[i].article_id, profiles[i].published),
         )
         for i in originals
     }

@@ -43,31 +43,19 @@ class ScoreMatrix:
         is the time factor of articles d days apart, for d up to the window."""
         self.ids = [article_id for article_id, _, _ in others]
         self.decay_by_days = np.asarray(decay_by_days)
-        self.term_ids: dict[str, int] = {}
-        posting_other: list[int] = []
-        posting_term: list[int] = []
-        weights_without: list[float] = []
-        weights_with: list[float] = []
-        log_count: dict[float, float] = {}
-        idf_of: dict[str, tuple[float, float]] = {}
-        for position, (_, _, terms) in enumerate(others):
-            for term, count in terms:
-                if count < 1.0:
-                    continue
-                if count not in log_count:
-                    log_count[count] = 1.0 + math.log(count)
-                if term not in idf_of:
-                    df = document_frequency.get(term, 0)
-                    idf_of[term] = (idf(df, documents), idf(df - 1, documents) if df > 0 else idf(df, documents))
-                    self.term_ids[term] = len(self.term_ids)
-                posting_other.append(position)
-                posting_term.append(self.term_ids[term])
-                weights_without.append(log_count[count] * idf_of[term][0])
-                weights_with.append(log_count[count] * idf_of[term][1])
-        self.posting_other = np.asarray(posting_other, dtype=np.int64)
-        self.posting_term = np.asarray(posting_term, dtype=np.int64)
-        self.weights_without = np.asarray(weights_without)
-        self.weights_with = np.asarray(weights_with)
+        postings = [(position, term, count) for position, (_, _, terms) in enumerate(others) for term, count in terms]
+        postings = [posting for posting in postings if posting[2] >= 1.0]
+        self.term_ids = {term: n for n, term in enumerate(dict.fromkeys(term for _, term, _ in postings))}
+        log_count = {count: 1.0 + math.log(count) for count in {count for _, _, count in postings}}
+        frequencies = [document_frequency.get(term, 0) for term in self.term_ids]
+        idf_without = [idf(df, documents) for df in frequencies]
+        # a term no article of the batch holds (df 0 here) is never in a query's vocabulary
+        idf_with = [idf(df - 1, documents) if df > 0 else 0.0 for df in frequencies]
+        self.posting_other = np.asarray([position for position, _, _ in postings], dtype=np.int64)
+        self.posting_term = np.asarray([self.term_ids[term] for _, term, _ in postings], dtype=np.int64)
+        log_counts = np.asarray([log_count[count] for _, _, count in postings])
+        self.weights_without = log_counts * np.asarray(idf_without)[self.posting_term]
+        self.weights_with = log_counts * np.asarray(idf_with)[self.posting_term]
         undated = [published is None for _, published, _ in others]
         self.undated = np.asarray(undated, dtype=bool)
         self.days = np.asarray([0 if p is None else p.toordinal() for _, p, _ in others], dtype=np.int64)

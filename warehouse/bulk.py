@@ -143,3 +143,16 @@ def key_list(
         yield name
     finally:
         con.unregister(name)
+
+
+def rows_of(table: str, alias: str, match: str) -> str:
+    """Two CTEs: `{table}_rows`, the rows of `table` that `match` (a JOIN or WHERE clause over `alias`) picks.
+
+    The match scans only the columns it names and keeps row ids; the rows are then read by row id. A plain
+    join reads every column it returns for every row it scans, which is most of a look-up's cost once the
+    table holds a million articles and the batch matches a handful of them."""
+    hits = f"{table}_hits"
+    return (
+        f"{hits} AS MATERIALIZED (SELECT {alias}.rowid AS hit FROM {table} {alias} {match}),"
+        f" {table}_rows AS MATERIALIZED (SELECT {alias}.* FROM {table} {alias} JOIN {hits} ON {alias}.rowid = hit)"
+    )
