@@ -43,19 +43,26 @@ class ScoreMatrix:
         is the time factor of articles d days apart, for d up to the window."""
         self.ids = [article_id for article_id, _, _ in others]
         self.decay_by_days = np.asarray(decay_by_days)
-        postings = [(position, term, count) for position, (_, _, terms) in enumerate(others) for term, count in terms]
-        postings = [posting for posting in postings if posting[2] >= 1.0]
-        self.term_ids = {term: n for n, term in enumerate(dict.fromkeys(term for _, term, _ in postings))}
-        log_count = {count: 1.0 + math.log(count) for count in {count for _, _, count in postings}}
+        terms = [term for _, _, article_terms in others for term, _ in article_terms]
+        counts = np.asarray([count for _, _, article_terms in others for _, count in article_terms], dtype=float)
+        owners = np.repeat(np.arange(len(others)), [len(article_terms) for _, _, article_terms in others])
+        self.term_ids = {term: n for n, term in enumerate(dict.fromkeys(terms))}
+        term_of = np.asarray([self.term_ids[term] for term in terms], dtype=np.int64)
+        # idf depends on the document frequency alone: one call per distinct frequency
+        idf_of: dict[int, float] = {}
         frequencies = [document_frequency.get(term, 0) for term in self.term_ids]
-        idf_without = [idf(df, documents) for df in frequencies]
+        for df in {*frequencies, *(df - 1 for df in frequencies if df > 0)}:
+            idf_of[df] = idf(df, documents)
+        idf_without = np.asarray([idf_of[df] for df in frequencies])
         # a term no article of the batch holds (df 0 here) is never in a query's vocabulary
-        idf_with = [idf(df - 1, documents) if df > 0 else 0.0 for df in frequencies]
-        self.posting_other = np.asarray([position for position, _, _ in postings], dtype=np.int64)
-        self.posting_term = np.asarray([self.term_ids[term] for _, term, _ in postings], dtype=np.int64)
-        log_counts = np.asarray([log_count[count] for _, _, count in postings])
-        self.weights_without = log_counts * np.asarray(idf_without)[self.posting_term]
-        self.weights_with = log_counts * np.asarray(idf_with)[self.posting_term]
+        idf_with = np.asarray([idf_of[df - 1] if df > 0 else 0.0 for df in frequencies])
+        log_of = {count: 1.0 + math.log(count) for count in set(counts.tolist()) if count >= 1.0}
+        weighed = counts >= 1.0
+        log_counts = np.asarray([log_of[count] for count in counts[weighed].tolist()])
+        self.posting_other = owners[weighed]
+        self.posting_term = term_of[weighed]
+        self.weights_without = log_counts * idf_without[self.posting_term]
+        self.weights_with = log_counts * idf_with[self.posting_term]
         undated = [published is None for _, published, _ in others]
         self.undated = np.asarray(undated, dtype=bool)
         self.days = np.asarray([0 if p is None else p.toordinal() for _, p, _ in others], dtype=np.int64)
