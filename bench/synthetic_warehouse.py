@@ -7,7 +7,7 @@ roughly as they are published, so the date filter of the story look-up can skip 
   300 sources. Bodies and raw pages are short placeholders (no look-up reads them; they only make the file
   smaller than a real one).
 - fingerprints: a unique text hash and title, a 128 x uint64 MinHash BLOB (1 KB, as the loader writes it).
-- lsh_bands: 32 keys `NN:hex16` as extractors/fingerprints.py makes them, unique across articles except
+- lsh_bands: 32 BIGINT keys (band number over a 58-bit hash) as extractors/fingerprints.py makes them, unique except
   that copies share the first 8 bands (all 32 for exact copies) with the article they copy.
 - duplicates: about 3% of articles, pointing at an article stored shortly before, kinds exact/title/near.
 - article_stories: every article; about 40% of the originals join an earlier article's story.
@@ -102,8 +102,9 @@ def _fill_chunk(con: duckdb.DuckDBPyConnection, low: int, high: int, vocabulary:
     )
     shared = "is_copy AND (copy_kind = 'exact' OR b < 8)"
     con.execute(
-        f"INSERT INTO lsh_bands SELECT printf('%02d:%s', b, md5((CASE WHEN {shared} THEN copy_of ELSE i END)"
-        f" || ':' || b)[1:16]), article_id FROM {chunk}, range(32) t(b)"
+        "INSERT INTO lsh_bands SELECT (b << 58)"
+        f" | CAST(CAST('0x' || md5((CASE WHEN {shared} THEN copy_of ELSE i END) || ':' || b)[1:16] AS UBIGINT)"
+        f" >> 6 AS BIGINT), article_id FROM {chunk}, range(32) t(b)"
     )
     con.execute(
         "INSERT INTO duplicates (article_id, kind, score, matched_article_id, detail)"

@@ -20,7 +20,7 @@ class KnownFingerprints:
 
     by_text_hash: dict[str, str] = field(default_factory=dict)
     by_title: dict[tuple[str, str], list[tuple[str, date | None]]] = field(default_factory=dict)
-    band_members: dict[str, list[str]] = field(default_factory=dict)
+    band_members: dict[int, list[str]] = field(default_factory=dict)
     signatures: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def add(self, article: Article, fp: Fingerprint) -> None:

@@ -16,6 +16,10 @@ SHINGLE_WORDS = 5
 # 32 bands of 4 rows: a pair with Jaccard 0.5 shares a band with probability 0.87, at 0.3 with 0.23.
 BANDS = 32
 ROWS_PER_BAND = NUM_PERM // BANDS
+# A band key is one BIGINT: the band number in bits 58-62 above 58 bits of the band's hash. The look-up
+# scans every stored key (an index would hold memory in proportion to the corpus), and an integer
+# scans about 3x faster than the former `NN:hex16` string (measured over 32M keys).
+BAND_SHIFT = 58
 MINHASH_SEED = 1
 
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -47,12 +51,16 @@ def minhash_of(text: str) -> MinHash:
     return mh
 
 
-def band_keys(signature: np.ndarray) -> tuple[str, ...]:
+def band_key(band: int, digest: bytes) -> int:
+    """The key of one band from its 8-byte hash; warehouse/schema/007 converts `NN:hex16` keys the same way."""
+    return (band << BAND_SHIFT) | (int.from_bytes(digest, "big") >> (64 - BAND_SHIFT))
+
+
+def band_keys(signature: np.ndarray) -> tuple[int, ...]:
     keys = []
     for band in range(BANDS):
         rows = signature[band * ROWS_PER_BAND : (band + 1) * ROWS_PER_BAND]
-        digest = hashlib.blake2b(rows.astype(np.uint64).tobytes(), digest_size=8).hexdigest()
-        keys.append(f"{band:02d}:{digest}")
+        keys.append(band_key(band, hashlib.blake2b(rows.astype(np.uint64).tobytes(), digest_size=8).digest()))
     return tuple(keys)
 
 

@@ -113,7 +113,7 @@ class Fingerprint:
     text_hash: str
     title_key: str
     minhash: tuple[int, ...]
-    band_keys: tuple[str, ...]
+    band_keys: tuple[int, ...]
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -15,11 +15,13 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from extractors.records import Article, ProcessedArticle, StoryLink, StoryProfile
 from extractors.story_groups import join_groups, resolve_stories
+from extractors.story_scoring import ScoreMatrix, Scores
 
 TITLE_WEIGHT = 2.0
 NAME_WEIGHT = 2.0
@@ -90,28 +92,36 @@ def idf(document_frequency: int, documents: int) -> float:
     return (math.log((documents + 1) / (document_frequency + 1)) + 1.0) ** IDF_POWER
 
 
-def weighted_terms(
-    counts: tuple[tuple[str, float], ...], document_frequency: dict[str, int], documents: int, top: int = TOP_TERMS
-) -> dict[str, float]:
-    """Unit-length tf-idf vector over the `top` heaviest terms."""
+def heaviest_terms(
+    counts: tuple[tuple[str, float], ...],
+    document_frequency: dict[str, int],
+    documents: int,
+    left_out: Collection[str] = (),
+) -> list[tuple[str, float]]:
+    """tf-idf weights, heaviest first; terms in `left_out` count one document fewer (the article itself)."""
     weights = {
-        term: (1.0 + math.log(count)) * idf(document_frequency.get(term, 0), documents)
+        term: (1.0 + math.log(count)) * idf(document_frequency.get(term, 0) - (term in left_out), documents)
         for term, count in counts
         if count >= 1.0
     }
-    kept = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    return sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def unit_vector(kept: list[tuple[str, float]]) -> dict[str, float]:
     norm = math.sqrt(sum(w * w for _, w in kept)) or 1.0
     return {term: w / norm for term, w in kept}
 
 
-def time_factor(a: date | None, b: date | None) -> float | None:
-    """1.0 for the same day, halving every HALF_LIFE_DAYS; None outside the window. Undated: 1.0."""
-    if a is None or b is None:
-        return 1.0
-    days = abs((a - b).days)
-    if days > WINDOW_DAYS:
-        return None
-    return float(0.5 ** (days / HALF_LIFE_DAYS))
+def weighted_terms(
+    counts: tuple[tuple[str, float], ...], document_frequency: dict[str, int], documents: int, top: int = TOP_TERMS
+) -> dict[str, float]:
+    """Unit-length tf-idf vector over the `top` heaviest terms."""
+    return unit_vector(heaviest_terms(counts, document_frequency, documents)[:top])
+
+
+# The time factor of articles published d days apart (d <= WINDOW_DAYS): 1.0 the same day, halving every
+# HALF_LIFE_DAYS. Undated articles get 1.0; further apart, they are not compared.
+DECAY_BY_DAYS = [float(0.5 ** (days / HALF_LIFE_DAYS)) for days in range(WINDOW_DAYS + 1)]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -163,40 +173,54 @@ class _Vectors:
     other article, stored or in the batch, but not the article itself."""
 
     def __init__(self, index: StoryIndex, vocabulary: tuple[str, ...]) -> None:
-        self.document_frequency = dict(index.document_frequency)
-        for term in vocabulary:
-            self.document_frequency[term] -= 1
+        self.document_frequency = index.document_frequency
+        self.vocabulary = frozenset(vocabulary)
         self.documents = index.documents - (1 if vocabulary else 0)
-        self.cache: dict[str, dict[str, float]] = {}
+
+    def heaviest(self, counts: tuple[tuple[str, float], ...]) -> list[tuple[str, float]]:
+        return heaviest_terms(counts, self.document_frequency, self.documents, self.vocabulary)
 
     def weigh(self, counts: tuple[tuple[str, float], ...], top: int = TOP_TERMS) -> dict[str, float]:
-        return weighted_terms(counts, self.document_frequency, self.documents, top=top)
-
-    def of(self, article: IndexedArticle) -> dict[str, float]:
-        if article.article_id not in self.cache:
-            self.cache[article.article_id] = self.weigh(article.terms)
-        return self.cache[article.article_id]
+        return unit_vector(self.heaviest(counts)[:top])
 
 
-def _matches(
-    vector: dict[str, float], profile: StoryProfile, others: list[IndexedArticle], vectors: _Vectors
-) -> list[_Match]:
-    found: list[_Match] = []
-    for other in others:
-        if other.article_id == profile.article_id:
-            continue
-        decay = time_factor(profile.published, other.published)
-        if decay is None:
-            continue
-        other_vector = vectors.of(other)
-        cosine = sum(w * other_vector.get(t, 0.0) for t, w in vector.items())
-        if cosine > 0.0:
-            found.append(_Match(other=other, cosine=cosine, decay=decay))
-    return found
+@dataclass(frozen=True, kw_only=True)
+class _Matches:
+    """One batch article's matches (cosine > 0, within the window) among `others`, in their order."""
+
+    others: list[IndexedArticle]
+    scores: Scores
+
+    def score_by_id(self) -> dict[str, float]:
+        return {
+            self.others[p].article_id: c * d
+            for p, c, d in zip(self.scores.positions, self.scores.cosine, self.scores.decay, strict=True)
+        }
+
+    def best(self, story_of: Callable[[str], str] | None = None, story: str = "") -> _Match | None:
+        """The best match (the first of equals), or the best in `story` when `story_of` is given."""
+        found: _Match | None = None
+        for p, cosine, decay in zip(self.scores.positions, self.scores.cosine, self.scores.decay, strict=True):
+            other = self.others[p]
+            if story_of is not None and story_of(other.article_id) != story:
+                continue
+            if found is None or cosine * decay > found.score:
+                found = _Match(other=other, cosine=cosine, decay=decay)
+        return found
+
+
+def _score_matrix(others: list[IndexedArticle], index: StoryIndex) -> ScoreMatrix:
+    return ScoreMatrix(
+        [(o.article_id, o.published, o.terms) for o in others],
+        index.document_frequency,
+        index.documents - 1,  # as each query sees them: itself left out
+        idf,
+        DECAY_BY_DAYS,
+    )
 
 
 def _shared_terms(vector: dict[str, float], other: IndexedArticle, vectors: _Vectors, k: int = 8) -> str:
-    other_vector = vectors.of(other)
+    other_vector = vectors.weigh(other.terms)
     shared = sorted((t for t in vector if t in other_vector), key=lambda t: -vector[t] * other_vector[t])
     return ", ".join(shared[:k])
 
@@ -230,14 +254,22 @@ def link_batch(
     for i in originals:
         p = profiles[i]
         vectors[i] = _Vectors(index, tuple(term for term, _ in p.counts))
-        queries[i] = vectors[i].weigh(p.counts, top=QUERY_TERMS)
-        kept = vectors[i].weigh(p.counts)
+        heaviest = vectors[i].heaviest(p.counts)
+        queries[i] = unit_vector(heaviest[:QUERY_TERMS])
+        kept = {t for t, _ in heaviest[:TOP_TERMS]}
         terms = tuple((t, c) for t, c in p.counts if t in kept)
         peers[i] = IndexedArticle(article_id=p.article_id, story_id=p.article_id, published=p.published, terms=terms)
     position = {peers[i].article_id: n for n, i in enumerate(originals)}
     others = [*index.candidates.values(), *(peers[i] for i in originals if peers[i].terms)]
-    matches = {i: _matches(queries[i], profiles[i], others, vectors[i]) for i in originals}
-    best = {i: max(matches[i], key=lambda m: m.score, default=None) for i in originals}
+    matrix = _score_matrix(others, index)
+    matches = {
+        i: _Matches(
+            others=others,
+            scores=matrix.scores(queries[i], vectors[i].vocabulary, profiles[i].article_id, profiles[i].published),
+        )
+        for i in originals
+    }
+    best = {i: matches[i].best() for i in originals}
     edges: list[int | str | None] = []
     for i in originals:
         match = best[i]
@@ -246,7 +278,7 @@ def link_batch(
         else:
             edges.append(position.get(match.other.article_id, match.other.article_id))
     ids = [peers[i].article_id for i in originals]
-    scores = [{m.other.article_id: m.score for m in matches[i]} for i in originals]
+    scores = [matches[i].score_by_id() for i in originals]
     resolved = join_groups(
         resolve_stories(edges, ids, index.story_of), ids, scores, index.story_of, LINK_THRESHOLD, GROUP_RATIO
     )
@@ -254,9 +286,8 @@ def link_batch(
     links: dict[int, StoryLink] = {}
     story_of = {**index.story_of, **{peers[i].article_id: stories[i] for i in originals}}
     for i in originals:
-        in_story = [m for m in matches[i] if story_of.get(m.other.article_id, m.other.article_id) == stories[i]]
         opens = stories[i] == peers[i].article_id
-        match = best[i] if opens else max(in_story, key=lambda m: m.score, default=None)
+        match = best[i] if opens else matches[i].best(lambda a: story_of.get(a, a), stories[i])
         links[i] = _story_link(peers[i], stories[i], match, queries[i], profiles[i], vectors[i])
         index.add(links[i], profiles[i], counted=True)
     for i, item in enumerate(items):

@@ -60,14 +60,14 @@ def import_command(directory: Path, db_path: DbOption = None) -> None:
 
 @db_app.command("check")
 def check_command(db_path: DbOption = None) -> None:
-    """Report orphans and dangling duplicate links. Exit code 1 when any are found."""
+    """Report orphans, dangling duplicate links and repeated keys. Exit code 1 when any are found."""
     con = db.connect(_existing(db_path))
     try:
         problems = maintenance.check_integrity(con)
     finally:
         con.close()
     if not problems:
-        console.print("[green]integrity check passed[/]: no orphans, no dangling duplicate links")
+        console.print("[green]integrity check passed[/]: no orphans, no dangling duplicate links, no repeated keys")
         return
     table = Table("check", "rows", "examples")
     for p in problems:

@@ -59,3 +59,12 @@ def test_integrity_check_reports_orphans_and_dangling_links(tmp_path: Path) -> N
     assert found["duplicates pointing at a missing article"] == 1
     assert found["LSH bands without fingerprint"] == 1
     con.close()
+
+
+def test_integrity_check_reports_keys_stored_twice(tmp_path: Path) -> None:
+    con = _filled(tmp_path / "a.duckdb")
+    con.execute("INSERT INTO fingerprints SELECT * FROM fingerprints LIMIT 1")
+    con.execute("INSERT INTO lsh_bands SELECT * FROM lsh_bands LIMIT 2")
+    found = {p.check: p.count for p in maintenance.check_integrity(con)}
+    assert found == {"repeated keys in fingerprints": 1, "repeated keys in lsh_bands": 2}
+    con.close()

@@ -52,3 +52,30 @@ def test_db_path_env_override(tmp_path: Path, monkeypatch) -> None:  # type: ign
     target = tmp_path / "elsewhere.duckdb"
     monkeypatch.setenv(db.DB_ENV, str(target))
     assert db.default_db_path() == target
+
+
+def test_no_key_is_stored_twice_without_primary_keys(db_path: Path) -> None:
+    """The corpus tables have no keys in DuckDB (schema 007): the loaders alone keep them unique, whether
+    an article is new, stored before, repeated within a batch, or brings an alias another article holds."""
+    from dataclasses import replace
+
+    from extractors.analyze import analyze_article
+    from flows.batches import store_analyzed
+    from warehouse.stories import STORY_TABLES, TERM_DF
+
+    seeds = [seed_article(p) for p in ("000", "001", "002", "003")]
+    other = replace(
+        copy_of(seeds[3], "https://example.org/other", text=seeds[3].text + " More."), aliases=(seeds[0].url,)
+    )
+    con = db.connect(db_path)
+    for batch in ([seeds[0], seeds[1]], [seeds[0], seeds[2], seeds[2]], [seeds[1], seeds[3], other, seeds[3]]):
+        store_analyzed(con, [analyze_article(a, TAXONOMY, None) for a in batch], "run")
+    for table in [*load.TABLES.values(), *STORY_TABLES.values(), TERM_DF]:
+        keys = ", ".join(table.key)
+        total, distinct = con.execute(f"SELECT count(*), count(DISTINCT ({keys})) FROM {table.name}").fetchone()
+        assert total == distinct, table.name
+    assert con.execute("SELECT count(*) FROM articles").fetchone() == (5,)
+    aliases = con.execute("SELECT article_id FROM article_aliases WHERE alias_url = ?", [seeds[0].url]).fetchall()
+    assert aliases == [(seeds[0].article_id,)]
+    assert con.execute("SELECT count(*) FROM lsh_bands").fetchone() == (5 * 32,)
+    con.close()

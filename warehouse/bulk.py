@@ -4,13 +4,15 @@ A batch is handed to DuckDB as an Arrow table (zero-copy scan), which measured a
 than binding Python lists and far faster than executemany.
 
 Keys are honoured by the statements themselves (an anti-join insert, a MERGE), not by ON CONFLICT:
-DuckLake has no primary keys, and one statement text serves both backends. On the embedded file the
-primary keys stay as a second guard.
+DuckLake has no primary keys, and one statement text serves both backends. The tables that grow with
+the corpus have no keys on the embedded file either (warehouse/schema/007): a key's index would hold
+memory in proportion to the corpus. An anti-join scans the table's keys, so rows that belong to an
+article stored in the same transaction skip it (`new_owners`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +38,9 @@ class Table:
     name: str
     columns: tuple[tuple[str, str], ...]  # (column, DuckDB type)
     key: tuple[str, ...]  # empty for append-only logs: no de-duplication, no conflict clause
+    # The column naming the article a row belongs to, when every row of it is written in the same
+    # transaction as the article itself: an article not stored before has none of these rows yet.
+    owner: str | None = None
 
     @property
     def schema(self) -> pa.Schema:
@@ -44,10 +49,10 @@ class Table:
     def _key_match(self, view: str) -> str:
         return " AND ".join(f"{self.name}.{k} = {view}.{k}" for k in self.key)
 
-    def insert_sql(self, view: str) -> str:
-        """Insert the rows of `view` whose key is not stored yet."""
+    def insert_sql(self, view: str, *, check_stored: bool = True) -> str:
+        """Insert the rows of `view` whose key is not stored yet (all of them unless `check_stored`)."""
         names = ", ".join(c for c, _ in self.columns)
-        if not self.key:  # an append-only log
+        if not self.key or not check_stored:
             return f"INSERT INTO {self.name} ({names}) SELECT {names} FROM {view}"
         return (
             f"INSERT INTO {self.name} ({names}) SELECT {names} FROM {view}"
@@ -66,11 +71,25 @@ class Table:
         )
 
 
-def bulk_insert(con: duckdb.DuckDBPyConnection, table: Table, rows: Sequence[Sequence[Any]]) -> None:
-    """Insert rows, skipping keys already stored and repeated keys within `rows` (first wins)."""
-    with _registered(con, table, rows, first_wins=True) as view:
-        if view:
-            con.execute(table.insert_sql(view))
+def bulk_insert(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    rows: Sequence[Sequence[Any]],
+    new_owners: Collection[str] = (),
+) -> None:
+    """Insert rows, skipping keys already stored and repeated keys within `rows` (first wins).
+    Rows whose `table.owner` is in `new_owners` (articles not stored before this transaction) cannot be
+    stored yet: they are appended without looking at the stored keys."""
+    unique = _by_key(table, rows, first_wins=True)
+    fresh: list[Sequence[Any]] = []
+    if table.owner is not None and new_owners:
+        owner = [c for c, _ in table.columns].index(table.owner)
+        fresh = [row for row in unique if row[owner] in new_owners]
+        unique = [row for row in unique if row[owner] not in new_owners]
+    for part, check_stored in ((fresh, False), (unique, True)):
+        with _registered(con, table, part) as view:
+            if view:
+                con.execute(table.insert_sql(view, check_stored=check_stored))
 
 
 def bulk_merge(
@@ -78,27 +97,29 @@ def bulk_merge(
 ) -> None:
     """Insert rows with new keys and update stored ones (`updates`, see Table.merge_sql); the last row of a
     key repeated within `rows` wins, as consecutive upserts would have it."""
-    with _registered(con, table, rows, first_wins=False) as view:
+    with _registered(con, table, _by_key(table, rows, first_wins=False)) as view:
         if view:
             con.execute(table.merge_sql(view, updates))
 
 
+def _by_key(table: Table, rows: Sequence[Sequence[Any]], *, first_wins: bool) -> list[Sequence[Any]]:
+    """One row per key: the first or the last of the rows that share it."""
+    if not table.key:
+        return list(rows)
+    key_positions = [i for i, (c, _) in enumerate(table.columns) if c in table.key]
+    by_key: dict[tuple[Any, ...], Sequence[Any]] = {}
+    for row in rows:
+        key = tuple(row[i] for i in key_positions)
+        if not first_wins or key not in by_key:
+            by_key[key] = row
+    return list(by_key.values())
+
+
 @contextmanager
-def _registered(
-    con: duckdb.DuckDBPyConnection, table: Table, rows: Sequence[Sequence[Any]], *, first_wins: bool
-) -> Iterator[str]:
-    if not rows:
+def _registered(con: duckdb.DuckDBPyConnection, table: Table, unique: Sequence[Sequence[Any]]) -> Iterator[str]:
+    if not unique:
         yield ""
         return
-    unique: Sequence[Sequence[Any]] = rows
-    if table.key:
-        key_positions = [i for i, (c, _) in enumerate(table.columns) if c in table.key]
-        by_key: dict[tuple[Any, ...], Sequence[Any]] = {}
-        for row in rows:
-            key = tuple(row[i] for i in key_positions)
-            if not first_wins or key not in by_key:
-                by_key[key] = row
-        unique = list(by_key.values())
     columns = [list(col) for col in zip(*unique, strict=True)]
     batch = pa.Table.from_arrays(
         [pa.array(col, type=field.type) for col, field in zip(columns, table.schema, strict=True)],
@@ -113,10 +134,25 @@ def _registered(
 
 
 @contextmanager
-def key_list(con: duckdb.DuckDBPyConnection, name: str, values: Sequence[str]) -> Iterator[str]:
+def key_list(
+    con: duckdb.DuckDBPyConnection, name: str, values: Sequence[str] | Sequence[int], key_type: str = "VARCHAR"
+) -> Iterator[str]:
     """Expose a list of keys as a one-column view `name(key)` for joins; much faster than a list parameter."""
-    con.register(name, pa.table({"key": pa.array(list(values), type=pa.string())}))
+    con.register(name, pa.table({"key": pa.array(list(values), type=ARROW_TYPES[key_type])}))
     try:
         yield name
     finally:
         con.unregister(name)
+
+
+def rows_of(table: str, alias: str, match: str) -> str:
+    """Two CTEs: `{table}_rows`, the rows of `table` that `match` (a JOIN or WHERE clause over `alias`) picks.
+
+    The match scans only the columns it names and keeps row ids; the rows are then read by row id. A plain
+    join reads every column it returns for every row it scans, which is most of a look-up's cost once the
+    table holds a million articles and the batch matches a handful of them."""
+    hits = f"{table}_hits"
+    return (
+        f"{hits} AS MATERIALIZED (SELECT {alias}.rowid AS hit FROM {table} {alias} {match}),"
+        f" {table}_rows AS MATERIALIZED (SELECT {alias}.* FROM {table} {alias} JOIN {hits} ON {alias}.rowid = hit)"
+    )

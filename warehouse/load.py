@@ -138,6 +138,7 @@ TABLES = {
             ("run_id", "VARCHAR"),
         ),
         key=("article_id",),
+        owner="article_id",
     ),
     "aliases": Table(
         name="article_aliases", columns=(("alias_url", "VARCHAR"), ("article_id", "VARCHAR")), key=("alias_url",)
@@ -146,14 +147,19 @@ TABLES = {
         name="raw_pages",
         columns=(("article_id", "VARCHAR"), ("content_encoding", "VARCHAR"), ("body", "BLOB")),
         key=("article_id",),
+        owner="article_id",
     ),
     "fps": Table(
         name="fingerprints",
         columns=(("article_id", "VARCHAR"), ("text_hash", "VARCHAR"), ("title_key", "VARCHAR"), ("minhash", "BLOB")),
         key=("article_id",),
+        owner="article_id",
     ),
     "bands": Table(
-        name="lsh_bands", columns=(("band_key", "VARCHAR"), ("article_id", "VARCHAR")), key=("band_key", "article_id")
+        name="lsh_bands",
+        columns=(("band_key", "BIGINT"), ("article_id", "VARCHAR")),
+        key=("band_key", "article_id"),
+        owner="article_id",
     ),
     "dups": Table(
         name="duplicates",
@@ -165,6 +171,7 @@ TABLES = {
             ("detail", "VARCHAR"),
         ),
         key=("article_id",),
+        owner="article_id",
     ),
     "tags": Table(
         name="topic_tags",
@@ -176,6 +183,7 @@ TABLES = {
             ("tagger_version", "VARCHAR"),
         ),
         key=("article_id", "topic", "tagger_version"),
+        owner="article_id",
     ),
     "entities": Table(
         name="article_entities",
@@ -189,6 +197,7 @@ TABLES = {
             ("gazetteer_version", "VARCHAR"),
         ),
         key=("article_id", "entity", "gazetteer_version"),
+        owner="article_id",
     ),
 }
 
@@ -215,9 +224,10 @@ def load_articles(con: duckdb.DuckDBPyConnection, items: list[ProcessedArticle],
                 "SELECT article_id FROM articles WHERE article_id IN (SELECT unnest(?))", [ids]
             ).fetchall()
         }
+        new_ids = set(ids) - stored
         for name, table in TABLES.items():
-            bulk_insert(con, table, rows[name])
-        stories.write_stories(con, items, set(ids) - stored)
+            bulk_insert(con, table, rows[name], new_ids)
+        stories.write_stories(con, items, new_ids)
     return len(set(ids)) - len(stored)
 
 

@@ -7,7 +7,7 @@ import duckdb
 from extractors.dedup import KnownFingerprints
 from extractors.fingerprints import signature_from_bytes
 from extractors.records import Article, Fingerprint
-from warehouse.bulk import key_list
+from warehouse.bulk import key_list, rows_of
 
 # {col} must be qualified: a bare `article_id` inside the subquery would mean d.article_id.
 NOT_A_DUPLICATE = "NOT EXISTS (SELECT 1 FROM duplicates d WHERE d.article_id = {col})"
@@ -29,28 +29,38 @@ def seeds_loaded(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 
 def known_fingerprints(con: duckdb.DuckDBPyConnection, items: list[tuple[Article, Fingerprint]]) -> KnownFingerprints:
-    """Stored originals sharing a text hash, a (source, title) or an LSH band with the batch."""
+    """Stored originals sharing a text hash, a (source, title) or an LSH band with the batch.
+
+    Each look-up scans only the key column and collects row ids, then reads the other columns of just those
+    rows (see ROWS_OF): a join would read every column it returns, 1 KB MinHash BLOBs included, of every
+    row it scans (at a million stored articles, 290 -> 110 ms for the band look-up of one batch)."""
     known = KnownFingerprints()
     if not items:
         return known
     with key_list(con, "_batch_hashes", [fp.text_hash for _, fp in items]) as hashes:
         for text_hash, article_id in con.execute(
-            "SELECT text_hash, arg_min(f.article_id, a.first_seen_at) FROM fingerprints f"
-            f" JOIN {hashes} ON text_hash = key JOIN articles a USING (article_id)"
-            f" WHERE {NOT_A_DUPLICATE.format(col='f.article_id')} GROUP BY text_hash"
+            f"WITH {rows_of('fingerprints', 'f', f'JOIN {hashes} ON f.text_hash = key')},"
+            " found AS MATERIALIZED (SELECT f.text_hash, f.article_id FROM fingerprints_rows f)"
+            " SELECT f.text_hash, arg_min(f.article_id, a.first_seen_at) FROM found f"
+            " JOIN articles a USING (article_id)"
+            f" WHERE {NOT_A_DUPLICATE.format(col='f.article_id')} GROUP BY f.text_hash"
         ).fetchall():
             known.by_text_hash[text_hash] = article_id
     with key_list(con, "_batch_titles", sorted({fp.title_key for _, fp in items if fp.title_key})) as titles:
         for source, title_key, article_id, published in con.execute(
-            "SELECT a.source, f.title_key, a.article_id, a.published FROM fingerprints f"
-            f" JOIN {titles} ON f.title_key = key JOIN articles a USING (article_id)"
+            f"WITH {rows_of('fingerprints', 'f', f'JOIN {titles} ON f.title_key = key')},"
+            " found AS MATERIALIZED (SELECT f.title_key, f.article_id FROM fingerprints_rows f)"
+            " SELECT a.source, f.title_key, a.article_id, a.published FROM found f JOIN articles a USING (article_id)"
             f" WHERE {NOT_A_DUPLICATE.format(col='f.article_id')}"
         ).fetchall():
             known.by_title.setdefault((source, title_key), []).append((article_id, published))
-    with key_list(con, "_batch_bands", [key for _, fp in items for key in fp.band_keys]) as bands:
+    band_keys = [key for _, fp in items for key in fp.band_keys]
+    with key_list(con, "_batch_bands", band_keys, "BIGINT") as bands:
         rows = con.execute(
-            "SELECT b.band_key, b.article_id, f.minhash FROM lsh_bands b"
-            f" JOIN {bands} ON b.band_key = key JOIN fingerprints f USING (article_id)"
+            f"WITH {rows_of('lsh_bands', 'b', f'JOIN {bands} ON b.band_key = key')},"
+            f" {rows_of('fingerprints', 'f', 'WHERE f.article_id IN (SELECT article_id FROM lsh_bands_rows)')}"
+            " SELECT b.band_key, b.article_id, f.minhash FROM lsh_bands_rows b"
+            " JOIN fingerprints_rows f USING (article_id)"
             f" WHERE {NOT_A_DUPLICATE.format(col='b.article_id')}"
         ).fetchall()
     for band_key, article_id, minhash in rows:

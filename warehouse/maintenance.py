@@ -8,7 +8,10 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.bulk import Table
 from warehouse.db import migrate, transaction
+from warehouse.load import TABLES
+from warehouse.stories import STORY_TABLES, TERM_DF
 
 # Each check returns the offending keys; an empty result means the check passes.
 INTEGRITY_CHECKS: dict[str, str] = {
@@ -30,6 +33,16 @@ INTEGRITY_CHECKS: dict[str, str] = {
     " WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.article_id = x.matched_article_id)",
     "duplicates pointing at themselves": "SELECT article_id FROM duplicates WHERE article_id = matched_article_id",
 }
+
+
+def _repeated_keys(table: Table) -> str:
+    return f"SELECT {table.key[0]} FROM {table.name} GROUP BY {', '.join(table.key)} HAVING count(*) > 1"
+
+
+# The corpus tables have no primary keys (warehouse/schema/007): the loaders keep their keys unique.
+INTEGRITY_CHECKS.update(
+    {f"repeated keys in {t.name}": _repeated_keys(t) for t in [*TABLES.values(), *STORY_TABLES.values(), TERM_DF]}
+)
 
 
 @dataclass(frozen=True, kw_only=True)
