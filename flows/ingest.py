@@ -34,6 +34,7 @@ from flows.capture import CAPTURE_SCHEME, CaptureServer
 from flows.db_lock import hold_database
 from flows.fetch import FetchSettings, HttpFetcher
 from flows.health import poll_plan, update_health
+from flows.retag import retag_if_versions_changed
 from flows.screening import Screen, screen_entries
 from flows.sources import poll_source
 from warehouse import backend, db, feed_health, leases, load, lookups, stats
@@ -160,6 +161,15 @@ def ingest(
     try:
         load.start_run(con, run_id)
         load.register_sources(con, all_sources)
+        retagged = retag_if_versions_changed(con, taxonomy, gazetteer)
+        if retagged is not None:
+            logger.info(
+                "taxonomy %s / gazetteer %s not yet applied to stored articles: re-tagged %d (%d tag rows written)",
+                retagged.tagger_version,
+                retagged.gazetteer_version,
+                retagged.articles,
+                retagged.tag_rows_written,
+            )
         seeds_added = load_seeds(con, CORPUS_DIR, taxonomy, run_id, gazetteer)
         logger.info("seed corpus: %d new seed articles loaded", seeds_added)
         shards.claim(con, timedelta(seconds=lease_ttl_s))
@@ -237,6 +247,7 @@ def ingest(
             "skipped_off_topic": screen.skipped,
             "merged_into_stored": screen.merged,
             "seeds_loaded": seeds_added,
+            "retagged_articles": retagged.articles if retagged else 0,
             "shards": sorted(shards.held),
             "shards_taken_over": sorted(shards.taken_over),
             "fetched": total.fetched,

@@ -19,7 +19,7 @@ from extractors.entities import Gazetteer, load_gazetteer
 from extractors.entities import extract_batch as extract_entity_batch
 from extractors.topics import Taxonomy, load_taxonomy, tag_batch
 from warehouse import db
-from warehouse.retag import count_rows, stored_article_batches, write_versioned_rows
+from warehouse.retag import all_tagged_with, count_rows, record_all_tagged, stored_article_batches, write_versioned_rows
 
 SEEDS_DIR = db.PROJECT_ROOT / "seeds"
 
@@ -57,7 +57,19 @@ def retag_stored(
         summary.entity_rows_written = (
             count_rows(con, "article_entities", "gazetteer_version", gazetteer.version) - entities_before
         )
+    record_all_tagged(con, taxonomy.tagger_version, gazetteer.version if gazetteer else None)
     return summary
+
+
+def retag_if_versions_changed(
+    con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, gazetteer: Gazetteer | None
+) -> RetagSummary | None:
+    """Re-tag the stored articles unless every one was already tagged with these versions: after a taxonomy
+    or gazetteer edit, the next run brings the older articles up to date before it adds new ones. An
+    interrupted re-tag is not recorded, so the next run repeats it (rows already written are kept)."""
+    if all_tagged_with(con, taxonomy.tagger_version, gazetteer.version if gazetteer else None):
+        return None
+    return retag_stored(con, taxonomy, gazetteer)
 
 
 def retag_command(

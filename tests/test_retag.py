@@ -102,3 +102,27 @@ def test_retag_command_on_a_database_file(db_path: Path, tmp_path: Path) -> None
 def test_retag_command_without_database(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["retag", "--db", str(tmp_path / "missing.duckdb")])
     assert result.exit_code == 1
+
+
+def test_a_run_with_a_changed_taxonomy_retags_stored_articles_first(
+    prefect_harness: None, db_path: Path, tmp_path: Path
+) -> None:
+    from flows.ingest import ingest
+
+    first = ingest(db_path=str(db_path), capture=True, live=False)
+    assert first["retagged_articles"] == 0, "a new database has nothing stored to re-tag"
+    changed = _changed_taxonomy(tmp_path)
+    second = ingest(db_path=str(db_path), capture=True, live=False, topics_file=str(changed))
+    con = db.connect(db_path)
+    stored = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    assert second["retagged_articles"] == stored > 0
+    new_version = load_taxonomy(changed).tagger_version
+    untagged = con.execute(
+        "SELECT count(*) FROM articles a WHERE a.is_seed AND NOT EXISTS"
+        " (SELECT 1 FROM current_tags t WHERE t.article_id = a.article_id)"
+    ).fetchone()[0]
+    assert con.execute("SELECT DISTINCT tagger_version FROM current_tags").fetchall() == [(new_version,)]
+    assert untagged == 0, "every seed keeps a tag under the new taxonomy (all have defence or energy)"
+    con.close()
+    third = ingest(db_path=str(db_path), capture=True, live=False, topics_file=str(changed))
+    assert third["retagged_articles"] == 0, "the re-tag is recorded: the next run does not repeat it"

@@ -39,3 +39,21 @@ def write_versioned_rows(con: duckdb.DuckDBPyConnection, tags: list[TopicTag], e
     with transaction(con):
         bulk_insert(con, TABLES["tags"], [tag_row(t) for t in tags])
         bulk_insert(con, TABLES["entities"], [entity_row(e) for e in entities])
+
+
+def all_tagged_with(con: duckdb.DuckDBPyConnection, tagger_version: str, gazetteer_version: str | None) -> bool:
+    """Whether a re-tag with these versions finished over every stored article."""
+    row = con.execute(
+        "SELECT count(*) FROM tagging_versions WHERE tagger_version = ? AND gazetteer_version = ?",
+        [tagger_version, gazetteer_version or ""],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def record_all_tagged(con: duckdb.DuckDBPyConnection, tagger_version: str, gazetteer_version: str | None) -> None:
+    with transaction(con):
+        if not all_tagged_with(con, tagger_version, gazetteer_version):
+            con.execute(
+                "INSERT INTO tagging_versions (tagger_version, gazetteer_version) VALUES (?, ?)",
+                [tagger_version, gazetteer_version or ""],
+            )
