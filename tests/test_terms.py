@@ -50,3 +50,13 @@ def test_precheck_never_skips_a_phrase_that_matches() -> None:
                 assert position in kept, f"{phrase!r} matches but its needles were not found"
     assert matched_somewhere > 50
     assert phrase_pattern("S-400").search(texts[-1])
+
+
+def test_scanner_answers_threads_tagging_at_once() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    scanner = NeedleScanner(["oil", "gas", "tariff"])
+    texts = [f"{word} story {i}" for i in range(400) for word in ("oil", "gas", "tariff")]
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(scanner.found_in, texts))
+    assert answers == [frozenset({text.split()[0]}) for text in texts]
