@@ -8,7 +8,6 @@ dotted newspaper form (CIA = C.I.A.). Word edges include Devanagari vowel signs,
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable
 
 import ahocorasick
@@ -49,40 +48,19 @@ class NeedleScanner:
     """Which of many needles occur in a text, found in one Aho-Corasick pass instead of one substring
     search per phrase (about 600 searches an article for the taxonomy and gazetteer together).
 
-    Lowercase needles are looked for in the lowercased text, others in the text as written. The last two
-    answers are kept: the tagger asks once per topic about the same title and body. Small runs tag in
-    Prefect's task threads, hence the lock around that memory.
+    Lowercase needles are looked for in the lowercased text, others in the text as written.
     """
-
-    REMEMBERED = 2
 
     def __init__(self, needles: Iterable[str]) -> None:
         needles = tuple(needles)
         self._folded = _automaton(n for n in needles if n == n.lower())
         self._exact = _automaton(n for n in needles if n != n.lower())
-        self._recent: dict[str, frozenset[str]] = {}
-        self._lock = threading.Lock()
 
     def found_in(self, text: str) -> frozenset[str]:
-        with self._lock:
-            known = self._recent.get(text)
-        if known is not None:
-            return known
         found = {needle for _end, needle in self._folded.iter(text.lower())} if self._folded else set()
         if self._exact:
             found.update(needle for _end, needle in self._exact.iter(text))
-        answer = frozenset(found)
-        with self._lock:
-            while len(self._recent) >= self.REMEMBERED:
-                del self._recent[next(iter(self._recent))]
-            self._recent[text] = answer
-        return answer
-
-    def __getstate__(self) -> dict[str, object]:
-        return {key: value for key, value in self.__dict__.items() if key not in ("_recent", "_lock")}
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state, _recent={}, _lock=threading.Lock())
+        return frozenset(found)
 
 
 def _automaton(needles: Iterable[str]) -> ahocorasick.Automaton | None:

@@ -106,9 +106,9 @@ def _in_company_name(text: str, start: int, end: int, name_tail: re.Pattern[str]
     return name_tail is not None and text[start].isupper() and name_tail.match(text, end) is not None
 
 
-def _matches(topic: Topic, text: str, taxonomy: Taxonomy) -> list[tuple[int, int, Term]]:
-    """Non-overlapping term matches, longest first, minus negative phrases and company names."""
-    present = taxonomy.scanner.found_in(text)
+def _matches(topic: Topic, text: str, present: frozenset[str], taxonomy: Taxonomy) -> list[tuple[int, int, Term]]:
+    """Non-overlapping term matches, longest first, minus negative phrases and company names.
+    `present`: the taxonomy's needles found in `text`; only phrases carrying one of them are matched."""
     found = [
         (m.start(), m.end(), topic.terms[i])
         for i in candidates(topic.term_index, present)
@@ -152,13 +152,37 @@ def _lead_end(body: str, lead_words: int) -> int:
     return len(body)
 
 
-def find_hits(topic: Topic, taxonomy: Taxonomy, title: str, body: str) -> list[Hit]:
-    hits = [Hit(term=term, place="title", sentence=-1) for _s, _e, term in _matches(topic, title, taxonomy)]
-    lead_end = _lead_end(body, taxonomy.lead_words)
-    sentence_starts = [0] + [m.end() for m in SENTENCE_END.finditer(body)]
-    for start, _end, term in _matches(topic, body, taxonomy):
-        place = "lead" if start < lead_end else "body"
-        hits.append(Hit(term=term, place=place, sentence=bisect_right(sentence_starts, start) - 1))
+@dataclass(frozen=True, kw_only=True)
+class ArticleText:
+    """An article's title and body as every topic reads them: needles found, lead and sentences, worked out once."""
+
+    title: str
+    body: str
+    title_needles: frozenset[str]
+    body_needles: frozenset[str]
+    lead_end: int
+    sentence_starts: tuple[int, ...]
+    n_words: int
+
+
+def read_text(taxonomy: Taxonomy, title: str, body: str) -> ArticleText:
+    return ArticleText(
+        title=title,
+        body=body,
+        title_needles=taxonomy.scanner.found_in(title),
+        body_needles=taxonomy.scanner.found_in(body),
+        lead_end=_lead_end(body, taxonomy.lead_words),
+        sentence_starts=(0, *(m.end() for m in SENTENCE_END.finditer(body))),
+        n_words=len(title.split()) + len(body.split()),
+    )
+
+
+def find_hits(topic: Topic, taxonomy: Taxonomy, text: ArticleText) -> list[Hit]:
+    title_matches = _matches(topic, text.title, text.title_needles, taxonomy)
+    hits = [Hit(term=term, place="title", sentence=-1) for _s, _e, term in title_matches]
+    for start, _end, term in _matches(topic, text.body, text.body_needles, taxonomy):
+        place = "lead" if start < text.lead_end else "body"
+        hits.append(Hit(term=term, place=place, sentence=bisect_right(text.sentence_starts, start) - 1))
     return hits
 
 
@@ -203,20 +227,24 @@ def _evidence(hits: list[Hit], taxonomy: Taxonomy) -> tuple[str, ...]:
     )
 
 
-def score_topic(topic: Topic, taxonomy: Taxonomy, title: str, body: str) -> tuple[float, tuple[str, ...]]:
-    """The topic's score relative to its length-scaled threshold (1.0 = just tagged), and its evidence."""
-    hits = find_hits(topic, taxonomy, title, body)
+def _score(topic: Topic, taxonomy: Taxonomy, text: ArticleText) -> tuple[float, tuple[str, ...]]:
+    hits = find_hits(topic, taxonomy, text)
     if not hits:
         return 0.0, ()
-    n_words = len(title.split()) + len(body.split())
-    needed = topic.threshold * length_scale(taxonomy, n_words)
+    needed = topic.threshold * length_scale(taxonomy, text.n_words)
     return round(score_hits(hits, taxonomy) / needed, 3), _evidence(hits, taxonomy)
 
 
+def score_topic(topic: Topic, taxonomy: Taxonomy, title: str, body: str) -> tuple[float, tuple[str, ...]]:
+    """The topic's score relative to its length-scaled threshold (1.0 = just tagged), and its evidence."""
+    return _score(topic, taxonomy, read_text(taxonomy, title, body))
+
+
 def tag_article(article: Article, taxonomy: Taxonomy) -> tuple[TopicTag, ...]:
+    text = read_text(taxonomy, article.title, article.text)
     tags = []
     for topic in taxonomy.topics:
-        score, evidence = score_topic(topic, taxonomy, article.title, article.text)
+        score, evidence = _score(topic, taxonomy, text)
         if score >= 1.0:
             tags.append(
                 TopicTag(
