@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 
 from extractors.records import Article, EntityCount
-from extractors.terms import NeedleScanner, candidates, is_acronym, needle_index, needles, phrase_pattern
+from extractors.terms import NeedleScanner, candidates, is_acronym, needle_index, needles, phrase_pattern, phrase_spans
 
 ENTITY_KINDS = frozenset({"weapon", "person", "organisation", "place"})
 
@@ -75,11 +75,11 @@ def load_gazetteer(path: Path) -> Gazetteer:
 
 def _alias_matches(text: str, gazetteer: Gazetteer) -> list[tuple[int, int, Alias]]:
     """Non-overlapping alias matches, longest first."""
-    present = gazetteer.scanner.found_in(text)
+    positions, aligned = gazetteer.scanner.positions_in(text)
     found = [
-        (m.start(), m.end(), gazetteer.aliases[i])
-        for i in candidates(gazetteer.alias_index, present)
-        for m in gazetteer.aliases[i].pattern.finditer(text)
+        (start, end, alias)
+        for alias in (gazetteer.aliases[i] for i in candidates(gazetteer.alias_index, frozenset(positions)))
+        for start, end in phrase_spans(alias.text, alias.pattern, alias.needles, text, positions if aligned else None)
     ]
     found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
     taken: list[tuple[int, int, Alias]] = []

@@ -1,18 +1,27 @@
 """Phrase patterns shared by the topic taxonomy and the entity gazetteer.
 
-Syntax: `*` at the end matches any word ending (tariff* = tariffs); a space or hyphen matches runs of
-spaces or hyphens (air-defence = air defence, S-400 = S400); an all-capitals acronym also matches its
-dotted newspaper form (CIA = C.I.A.). Word edges include Devanagari vowel signs, which are not \\w.
+Syntax: `*` at the end matches any word ending (tariff* = tariffs); a space matches a run of up to
+four spaces or hyphens and a hyphen an optional one (air-defence = air defence, S-400 = S400); an
+all-capitals acronym also matches its dotted newspaper form (CIA = C.I.A.). Word edges include
+Devanagari vowel signs, which are not \\w.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import ahocorasick
 
 WORD_CHARS = r"\w\u0900-\u097F"
+WORD_START = re.compile(f"(?<![{WORD_CHARS}])[{WORD_CHARS}]")
+# Bounded so that a match starts at most REACH_PER_CHAR characters per phrase character before its needle.
+MAX_SEPARATOR = 4
+REACH_PER_CHAR = MAX_SEPARATOR
+
+# needle -> where it starts in a text; None when lowercasing changed the text's length (a few letters such
+# as "İ" lowercase to two characters), so the positions found in the folded text would not line up.
+NeedlePositions = dict[str, tuple[int, ...]]
 
 
 def is_acronym(phrase: str) -> bool:
@@ -23,7 +32,7 @@ def is_acronym(phrase: str) -> bool:
 def phrase_pattern(phrase: str, *, case_sensitive: bool = False) -> re.Pattern[str]:
     wildcard = phrase.endswith("*")
     core = re.escape(phrase.rstrip("*")).replace(r"\-", "\x00").replace(r"\ ", "\x01")
-    core = core.replace("\x00", r"[\s\-]?").replace("\x01", r"[\s\-]+")
+    core = core.replace("\x00", r"[\s\-]?").replace("\x01", rf"[\s\-]{{1,{MAX_SEPARATOR}}}")
     if re.fullmatch(r"[A-Z]{2,6}", phrase):
         # Newspaper style spells acronyms with dots: C.I.A., O.P.E.C. A longer dotted acronym is another
         # name: L.P.G. is not L.P.G.A.
@@ -57,10 +66,17 @@ class NeedleScanner:
         self._exact = _automaton(n for n in needles if n != n.lower())
 
     def found_in(self, text: str) -> frozenset[str]:
-        found = {needle for _end, needle in self._folded.iter(text.lower())} if self._folded else set()
-        if self._exact:
-            found.update(needle for _end, needle in self._exact.iter(text))
-        return frozenset(found)
+        return frozenset(self.positions_in(text)[0])
+
+    def positions_in(self, text: str) -> tuple[NeedlePositions, bool]:
+        """Where each needle starts in `text`, and whether those positions line up with `text`."""
+        starts: dict[str, list[int]] = {}
+        lowered = text.lower()
+        for automaton, haystack in ((self._folded, lowered), (self._exact, text)):
+            if automaton is not None:
+                for end, needle in automaton.iter(haystack):
+                    starts.setdefault(needle, []).append(end - len(needle) + 1)
+        return {needle: tuple(found) for needle, found in starts.items()}, len(lowered) == len(text)
 
 
 def _automaton(needles: Iterable[str]) -> ahocorasick.Automaton | None:
@@ -85,3 +101,45 @@ def needle_index(needle_sets: Iterable[tuple[str, ...]]) -> dict[str, tuple[int,
 def candidates(index: dict[str, tuple[int, ...]], present: frozenset[str]) -> list[int]:
     """Positions of the phrases whose needles are present, in phrase order (ties resolve as written)."""
     return sorted({position for needle in present for position in index.get(needle, ())})
+
+
+def phrase_spans(
+    phrase: str, pattern: re.Pattern[str], phrase_needles: tuple[str, ...], text: str, positions: NeedlePositions | None
+) -> list[tuple[int, int]]:
+    """Where `phrase` matches `text`: near its needles when their positions are known, else by a full scan."""
+    if positions is None:
+        return [m.span() for m in pattern.finditer(text)]
+    starts = [start for needle in phrase_needles for start in positions.get(needle, ())]
+    return [m.span() for m in matches_near(phrase, pattern, text, starts)]
+
+
+def matches_near(phrase: str, pattern: re.Pattern[str], text: str, needle_starts: Sequence[int]) -> list[re.Match[str]]:
+    """What `pattern.finditer(text)` (the pattern of `phrase`) yields, found by trying only the word
+    starts shortly before each needle occurrence instead of scanning the whole text.
+
+    A match starts a word (the pattern's lookbehind; phrases start with a word character) and contains a
+    needle at most REACH_PER_CHAR characters per phrase character after its start, so no match can start
+    anywhere else. Matching from inside the text keeps the pattern exact: its lookbehind still sees the
+    characters before, and the match may run on to the text's end.
+    """
+    if not WORD_START.match(phrase):
+        return list(pattern.finditer(text))
+    reach = REACH_PER_CHAR * len(phrase)
+    found: list[re.Match[str]] = []
+    resume = 0
+    for start in sorted(needle_starts):
+        while start >= resume:
+            match = _first_match(pattern, text, max(resume, start - reach), start + 1)
+            if match is None:
+                break
+            found.append(match)
+            resume = match.end()
+    return found
+
+
+def _first_match(pattern: re.Pattern[str], text: str, begin: int, end: int) -> re.Match[str] | None:
+    for word in WORD_START.finditer(text, begin, end):
+        match = pattern.match(text, word.start())
+        if match is not None:
+            return match
+    return None

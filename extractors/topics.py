@@ -18,7 +18,15 @@ from functools import cached_property
 from pathlib import Path
 
 from extractors.records import Article, TopicTag
-from extractors.terms import NeedleScanner, candidates, needle_index, needles, phrase_pattern
+from extractors.terms import (
+    NeedlePositions,
+    NeedleScanner,
+    candidates,
+    needle_index,
+    needles,
+    phrase_pattern,
+    phrase_spans,
+)
 
 # Up to three more capitalised words (or "and"/"&") before a corporate suffix, in any case so that
 # all-capitals headlines count too ("Star Oil and Gas Ltd", "ONYX PETROLEUM CO LTD"), or before a stock
@@ -38,6 +46,9 @@ class Term:
     @cached_property
     def needles(self) -> tuple[str, ...]:
         return needles(self.phrase)
+
+    def spans_in(self, text: str, positions: NeedlePositions | None) -> list[tuple[int, int]]:
+        return phrase_spans(self.phrase, self.pattern, self.needles, text, positions)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -106,18 +117,19 @@ def _in_company_name(text: str, start: int, end: int, name_tail: re.Pattern[str]
     return name_tail is not None and text[start].isupper() and name_tail.match(text, end) is not None
 
 
-def _matches(topic: Topic, text: str, present: frozenset[str], taxonomy: Taxonomy) -> list[tuple[int, int, Term]]:
+def _matches(topic: Topic, text: str, needles_found: NeedleSites, taxonomy: Taxonomy) -> list[tuple[int, int, Term]]:
     """Non-overlapping term matches, longest first, minus negative phrases and company names.
-    `present`: the taxonomy's needles found in `text`; only phrases carrying one of them are matched."""
+    Only phrases carrying one of the needles found in `text` are matched, and only near those needles."""
+    present, positions = needles_found
     found = [
-        (m.start(), m.end(), topic.terms[i])
+        (start, end, topic.terms[i])
         for i in candidates(topic.term_index, present)
-        for m in topic.terms[i].pattern.finditer(text)
+        for start, end in topic.terms[i].spans_in(text, positions)
     ]
     if not found:
         return []
     blocked = [
-        m.span() for i in candidates(topic.negative_index, present) for m in topic.negatives[i].pattern.finditer(text)
+        span for i in candidates(topic.negative_index, present) for span in topic.negatives[i].spans_in(text, positions)
     ]
     found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
     taken: list[tuple[int, int, Term]] = []
@@ -152,14 +164,23 @@ def _lead_end(body: str, lead_words: int) -> int:
     return len(body)
 
 
+# The needles found in a text, and where they start (None when the positions do not line up with it).
+NeedleSites = tuple[frozenset[str], NeedlePositions | None]
+
+
+def _needle_sites(scanner: NeedleScanner, text: str) -> NeedleSites:
+    positions, aligned = scanner.positions_in(text)
+    return frozenset(positions), positions if aligned else None
+
+
 @dataclass(frozen=True, kw_only=True)
 class ArticleText:
     """An article's title and body as every topic reads them: needles found, lead and sentences, worked out once."""
 
     title: str
     body: str
-    title_needles: frozenset[str]
-    body_needles: frozenset[str]
+    title_needles: NeedleSites
+    body_needles: NeedleSites
     lead_end: int
     sentence_starts: tuple[int, ...]
     n_words: int
@@ -169,8 +190,8 @@ def read_text(taxonomy: Taxonomy, title: str, body: str) -> ArticleText:
     return ArticleText(
         title=title,
         body=body,
-        title_needles=taxonomy.scanner.found_in(title),
-        body_needles=taxonomy.scanner.found_in(body),
+        title_needles=_needle_sites(taxonomy.scanner, title),
+        body_needles=_needle_sites(taxonomy.scanner, body),
         lead_end=_lead_end(body, taxonomy.lead_words),
         sentence_starts=(0, *(m.end() for m in SENTENCE_END.finditer(body))),
         n_words=len(title.split()) + len(body.split()),

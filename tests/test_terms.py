@@ -60,3 +60,47 @@ def test_scanner_answers_threads_tagging_at_once() -> None:
     with ThreadPoolExecutor(8) as pool:
         answers = list(pool.map(scanner.found_in, texts))
     assert answers == [frozenset({text.split()[0]}) for text in texts]
+
+
+def test_matching_near_needles_finds_exactly_what_a_full_scan_finds() -> None:
+    import random
+
+    from extractors.terms import phrase_spans
+
+    taxonomy = load_taxonomy(ROOT / "seeds" / "topics.toml")
+    gazetteer = load_gazetteer(ROOT / "seeds" / "entities.toml")
+    phrases = [(t.phrase, t.pattern, t.needles) for topic in taxonomy.topics for t in topic.terms + topic.negatives]
+    phrases += [(a.text, a.pattern, a.needles) for a in gazetteer.aliases]
+    scanner = NeedleScanner(n for _p, _pattern, phrase_needles in phrases for n in phrase_needles)
+    seeds = [
+        seed_to_article(p.name, p.read_text(encoding="utf-8")) for p in sorted((ROOT / "seeds" / "corpus").iterdir())
+    ]
+    texts = [f"{a.title}\n{a.text}" for a in seeds]
+    # Phrases run together, split by odd separators, inside longer words and next to their needles.
+    rng = random.Random(7)
+    pieces = [p for p, _pattern, _n in phrases] + [
+        "toil",
+        "software",
+        "Tariffsville",
+        "-",
+        "  ",
+        "\n\n",
+        "x",
+        "C.I.A.s",
+    ]
+    texts += [" ".join(rng.choice(pieces) for _ in range(400)) for _ in range(5)]
+    texts += ["".join(rng.choice(pieces) for _ in range(400)) for _ in range(5)]
+    compared = 0
+    for text in texts:
+        positions, aligned = scanner.positions_in(text)
+        assert aligned
+        for phrase, pattern, phrase_needles in phrases:
+            full = [m.span() for m in pattern.finditer(text)]
+            assert phrase_spans(phrase, pattern, phrase_needles, text, positions) == full, phrase
+            compared += len(full)
+    assert compared > 1000
+
+
+def test_positions_are_withheld_when_lowercasing_changes_the_length() -> None:
+    positions, aligned = NeedleScanner(["oil"]).positions_in("İstanbul oil")
+    assert not aligned and set(positions) == {"oil"}
