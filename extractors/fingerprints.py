@@ -45,8 +45,12 @@ def shingles(text: str, k: int = SHINGLE_WORDS) -> set[str]:
     return {" ".join(words[i : i + k]) for i in range(len(words) - k + 1)}
 
 
+# Drawn once: MinHash would otherwise draw the same permutations from the seed for every article.
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED)
+
+
 def minhash_of(text: str) -> MinHash:
-    mh = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED)
+    mh = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, permutations=_TEMPLATE.permutations, scheme=_TEMPLATE.scheme)
     mh.update_batch([s.encode("utf-8") for s in shingles(text)])
     return mh
 

@@ -23,13 +23,13 @@ from extractors.analyze import analyze_pages
 from extractors.entities import Gazetteer, load_gazetteer
 from extractors.records import AnalyzedArticle, FetchedPage, Rejection
 from extractors.topics import Taxonomy, load_taxonomy
+from flows.pool_worker import analyze_in_worker, init_worker
 
 # Below this many pages, starting worker processes (about 2 s each) costs more than it saves.
 POOL_MIN_PAGES = 60
 WORKERS_ENV = "NEWSWATCH_WORKERS"
 DASK_ENV = "NEWSWATCH_DASK_ADDRESS"
 
-_worker_models: tuple[Taxonomy, Gazetteer | None] | None = None
 # On a Dask worker: models by (topics file, entities file), loaded on the first chunk that needs them.
 _dask_models: dict[tuple[Path, Path | None], tuple[Taxonomy, Gazetteer | None]] = {}
 
@@ -45,16 +45,6 @@ def analyze_on_worker(
 
 # A task over a module-level function, so Dask pickles it by reference rather than by value.
 analyze_chunk = task(name="analyze-on-dask", cache_policy=NO_CACHE)(analyze_on_worker)
-
-
-def _init_worker(topics_file: Path, entities_file: Path | None) -> None:
-    global _worker_models
-    _worker_models = (load_taxonomy(topics_file), load_gazetteer(entities_file) if entities_file else None)
-
-
-def _analyze_in_worker(pages: list[FetchedPage]) -> tuple[list[AnalyzedArticle], list[Rejection]]:
-    assert _worker_models is not None, "worker not initialised"
-    return analyze_pages(pages, *_worker_models)
 
 
 def default_workers() -> int:
@@ -93,7 +83,7 @@ class Analyzer:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_init_worker,
+                initializer=init_worker,
                 initargs=(topics_file, entities_file),
             )
             # Workers start on the first submission: start them now, so their imports and model loading
@@ -119,7 +109,7 @@ class Analyzer:
             ]
             return [future.result() for future in futures]
         assert self._pool is not None
-        return list(self._pool.map(_analyze_in_worker, chunks))
+        return list(self._pool.map(analyze_in_worker, chunks))
 
     def analyze(self, pages: list[FetchedPage]) -> tuple[list[AnalyzedArticle], list[Rejection]]:
         if not self.parallel or not pages:
