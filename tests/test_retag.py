@@ -72,12 +72,8 @@ def test_retag_command_on_a_database_file(db_path: Path, tmp_path: Path) -> None
     _load_seeds(db_path, TOPICS)
     changed = _changed_taxonomy(tmp_path)
     gazetteer_file = tmp_path / "entities.toml"
-    gazetteer_file.write_text(
-        (PROJECT / "seeds" / "entities.toml")
-        .read_text(encoding="utf-8")
-        .replace('version = "2026.11.1"', 'version = "9999.1"'),
-        encoding="utf-8",
-    )
+    shipped = (PROJECT / "seeds" / "entities.toml").read_text(encoding="utf-8")
+    gazetteer_file.write_text(re.sub(r'^version = ".*"', 'version = "9999.1"', shipped, flags=re.M), encoding="utf-8")
     result = CliRunner().invoke(
         app,
         ["retag", "--db", str(db_path), "--topics", str(changed), "--entities", str(gazetteer_file), "--json"],
