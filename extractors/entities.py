@@ -12,7 +12,7 @@ import re
 import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from extractors.records import Article, EntityCount
@@ -47,7 +47,13 @@ class Gazetteer:
 
 
 def load_gazetteer(path: Path) -> Gazetteer:
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    """The gazetteer in `path`, parsed once per file content (see `load_taxonomy`)."""
+    return _gazetteer_from(path.read_bytes(), str(path))
+
+
+@lru_cache(maxsize=8)
+def _gazetteer_from(source: bytes, path: str) -> Gazetteer:
+    data = tomllib.loads(source.decode("utf-8"))
     aliases: list[Alias] = []
     for spec in data.get("entity", []):
         name, kind = str(spec["name"]), str(spec["kind"])
@@ -65,7 +71,7 @@ def load_gazetteer(path: Path) -> Gazetteer:
                     pattern=phrase_pattern(text, case_sensitive=case_sensitive),
                 )
             )
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:8]
+    digest = hashlib.sha256(source).hexdigest()[:8]
     return Gazetteer(
         version=f"gazetteer-{data.get('version', '0')}+{digest}",
         aliases=tuple(aliases),

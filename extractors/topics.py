@@ -14,7 +14,7 @@ import re
 import tomllib
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from extractors.records import Article, TopicTag
@@ -86,7 +86,14 @@ class Taxonomy:
 
 
 def load_taxonomy(path: Path) -> Taxonomy:
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    """The taxonomy in `path`. Parsed once per file content: compiling its phrases takes about 0.1 s, which
+    a process that runs the flow again and again (`newswatch serve`) would otherwise pay on every run."""
+    return _taxonomy_from(path.read_bytes())
+
+
+@lru_cache(maxsize=8)
+def _taxonomy_from(source: bytes) -> Taxonomy:
+    data = tomllib.loads(source.decode("utf-8"))
     scoring = data.get("scoring", {})
     topics = []
     for name, spec in data["topics"].items():
@@ -97,7 +104,7 @@ def load_taxonomy(path: Path) -> Taxonomy:
         negatives = tuple(Term(phrase=p, weight=0.0, pattern=phrase_pattern(p)) for p in spec.get("negative", []))
         topics.append(Topic(name=name, threshold=float(spec["threshold"]), terms=terms, negatives=negatives))
     raw_version = str(data.get("version", "0"))
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:8]
+    digest = hashlib.sha256(source).hexdigest()[:8]
     suffixes = [re.escape(s) for s in scoring.get("name_suffixes", [])]
     return Taxonomy(
         version=f"{raw_version}+{digest}",
