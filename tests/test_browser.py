@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -54,14 +55,18 @@ def chromium(url: str, profile: Path, *, screenshot: Path | None = None) -> str:
     return done.stdout
 
 
-def chromium_showing(url: str, profile: Path, expected: str, *, tries: int = 5) -> str:
-    """The DOM once the single-page app has rendered `expected`; on a busy machine it may need another load."""
-    dom = ""
-    for attempt in range(tries):
+def chromium_showing(url: str, profile: Path, *expected: str, within: float = 150.0) -> str:
+    """The DOM once the single-page app has rendered all of `expected`. The dashboard fills its lists in as
+    the API answers, and a load sometimes ends with part of a list drawn, so loads are retried with growing
+    pauses."""
+    deadline = time.monotonic() + within
+    attempt = 0
+    while True:
         dom = chromium(url, profile / f"try-{attempt}")
-        if expected in dom:
-            break
-    return dom
+        if all(text in dom for text in expected) or time.monotonic() > deadline:
+            return dom
+        time.sleep(min(2.0**attempt, 20.0))
+        attempt += 1
 
 
 def colours(png: Path) -> set[tuple[int, ...]]:
@@ -141,15 +146,16 @@ def test_dashboard_shows_the_runs_and_artifacts(served: dict[str, object]) -> No
     assert isinstance(runs, dict) and len(runs) == 2 and set(runs.values()) == {"COMPLETED"}
     base, profile = str(served["url"]), Path(str(served["profile"]))
 
-    dom = chromium_showing(f"{base}/runs", profile / "runs-dom", "newswatch-report")
+    dom = chromium_showing(f"{base}/runs", profile / "runs-dom", "newswatch-ingest", "newswatch-report", *runs)
     assert "Can't connect to Server API" not in dom
     for name in runs:
         assert name in dom, f"flow run {name} not shown on the runs page"
     assert "newswatch-ingest" in dom and "newswatch-report" in dom and "Completed" in dom
     chromium(f"{base}/runs", profile / "runs-shot", screenshot=OUTPUT / "dashboard-runs.png")
 
-    dom = chromium_showing(f"{base}/artifacts", profile / "artifacts-dom", "newswatch-digest")
-    for key in ("newswatch-digest", "newswatch-top-stories", "newswatch-report-html"):
+    artifacts = ("newswatch-digest", "newswatch-top-stories", "newswatch-report-html")
+    dom = chromium_showing(f"{base}/artifacts", profile / "artifacts-dom", *artifacts)
+    for key in artifacts:
         assert key in dom, f"artifact {key} not shown"
     chromium(f"{base}/artifacts", profile / "artifacts-shot", screenshot=OUTPUT / "dashboard-artifacts.png")
     assert (OUTPUT / "dashboard-runs.png").stat().st_size > 10_000
