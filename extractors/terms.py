@@ -19,8 +19,8 @@ WORD_START = re.compile(f"(?<![{WORD_CHARS}])[{WORD_CHARS}]")
 MAX_SEPARATOR = 4
 REACH_PER_CHAR = MAX_SEPARATOR
 
-# needle -> where it starts in a text; None when lowercasing changed the text's length (a few letters such
-# as "İ" lowercase to two characters), so the positions found in the folded text would not line up.
+# needle -> where it starts in a text. They are only usable when lowercasing kept the text's length (a few
+# letters such as "İ" lowercase to two characters); `positions_in` says whether it did.
 NeedlePositions = dict[str, tuple[int, ...]]
 
 
