@@ -49,7 +49,11 @@ def page_metadata(tree: HtmlElement, url: str) -> Document:
     meta.url = meta.url or extract_url(tree, url)
     # From the page's markup (meta tags, time elements, URL), without htmldate's extensive search through
     # the whole text: about 10% of extraction time for no better dates on news pages.
-    meta.date = find_date(tree, url=meta.url, extensive_search=False, original_date=True)
+    try:
+        meta.date = find_date(tree, url=meta.url, extensive_search=False, original_date=True)
+    except Exception as exc:  # htmldate asserts on some broken trees (`<body><html><script>`): no date, not no page
+        log.debug("date unreadable on %s: %s", url, exc)
+        meta.date = None
     meta.sitename = _site_name(tree, meta.sitename, meta.url)
     meta.clean_and_trim()
     return meta
