@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from bench.corpus import Corpus, CorpusServer, ingest_command, read_pages, use_local_env
-from flows.prefect_server import prefect_api
+from flows.ops.prefect_server import prefect_api
 
 # Tables whose rows must match the uninterrupted run exactly (run bookkeeping is left out).
 COMPARED = {

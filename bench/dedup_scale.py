@@ -48,7 +48,7 @@ SEED = 20260220
 
 
 def read_texts(html_dir: Path | None, articles: Path | None) -> list[tuple[str, str]]:
-    from extractors.html import ExtractionError, extract_article
+    from extractors.article.extract import ExtractionError, extract_article
 
     texts: list[tuple[str, str]] = []
     if html_dir is not None:
@@ -82,7 +82,7 @@ def shift_numbers(text: str, shift: int) -> str:
 
 def remix(texts: list[tuple[str, str]], count: int) -> list[Article]:
     """Distinct articles from real texts; a text's remixes are related (some end up near-copies or one story)."""
-    from extractors.urls import article_id
+    from extractors.article.urls import article_id
 
     made = []
     for j in range(count):
@@ -112,7 +112,7 @@ def remix(texts: list[tuple[str, str]], count: int) -> list[Article]:
 
 def real_terms(articles: list[Article]) -> list[str]:
     """The story terms of the new articles, by how many of them hold each term (most common first)."""
-    from extractors.stories import story_profile
+    from extractors.dedup.story_links import story_profile
 
     df: Counter[str] = Counter()
     for a in articles:
@@ -132,7 +132,7 @@ def run_fill(db_path: Path, stored: int, per_day: int, terms_file: Path) -> None
 
 
 def run_store(db_path: Path, analyzed_file: Path, batch: int, first: int, batches: int, profile: Path | None) -> None:
-    from flows.batches import store_analyzed
+    from flows.ingest.batches import store_analyzed
     from warehouse import db
 
     analyzed = pickle.loads(analyzed_file.read_bytes())[first : first + batch * batches]
@@ -206,9 +206,9 @@ def main() -> None:
     if args.store:
         return run_store(args.store, args.analyzed, args.batch, args.first, args.batches, args.profile_out)
 
-    from extractors.analyze import analyze_article
-    from extractors.topics import load_taxonomy
-    from flows.ingest import DEFAULT_TOPICS
+    from extractors.analysis import analyze_article
+    from extractors.tagging.topics import load_taxonomy
+    from flows.ingest.flow import DEFAULT_TOPICS
 
     sizes = sorted(int(s) for s in args.sizes.split(","))
     extra = 4 if args.profile else 0

@@ -16,9 +16,9 @@ import re
 import time
 from pathlib import Path
 
-from extractors.html import ExtractionError, extract_article
+from extractors.article.extract import ExtractionError, extract_article
+from extractors.article.urls import canonical_url
 from extractors.records import FeedEntry, FetchedPage
-from extractors.urls import canonical_url
 
 TOKEN = re.compile(r"\w+", re.UNICODE)
 

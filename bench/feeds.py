@@ -13,7 +13,7 @@ import time
 import traceback
 from pathlib import Path
 
-from bench.localserve import CountingServer, bench_environment, prefect_session, run_ingest, write_sources
+from tests.support.localserve import CountingServer, bench_environment, prefect_session, run_ingest, write_sources
 
 
 def main(argv: list[str]) -> None:

@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.localserve import CountingServer, bench_environment, prefect_session, run_ingest, write_sources
+from tests.support.localserve import CountingServer, bench_environment, prefect_session, run_ingest, write_sources
 
 PAGE = """<html lang="en"><head><title>{title}</title></head><body><article><h1>{title}</h1>
 <p>New Delhi and Moscow discussed item {i} of feed {f} today. India and Russia reviewed defence supplies,

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from bench.corpus import Corpus, CorpusServer, ingest_command, read_pages, use_local_env
-from flows.prefect_server import prefect_api
+from flows.ops.prefect_server import prefect_api
 
 
 def peak_rss_mb(db: Path, feeds: Path, log: Path) -> tuple[float, float]:

@@ -23,12 +23,12 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from extractors.analyze import analyze_article
-from extractors.html import ExtractionError, extract_article
+from extractors.analysis import analyze_article
+from extractors.article.extract import ExtractionError, extract_article
 from extractors.records import Article, FeedEntry, FetchedPage
-from extractors.topics import load_taxonomy
-from flows.batches import store_analyzed
-from flows.ingest import DEFAULT_TOPICS
+from extractors.tagging.topics import load_taxonomy
+from flows.ingest.batches import store_analyzed
+from flows.ingest.flow import DEFAULT_TOPICS
 from warehouse import db
 
 BATCH = 25

@@ -17,7 +17,7 @@ from pathlib import Path
 from prefect import flow
 
 from bench.corpus import Corpus, CorpusServer, read_pages, use_local_env
-from flows.prefect_server import prefect_api
+from flows.ops.prefect_server import prefect_api
 
 
 @flow(name="bench-empty-flow")
@@ -45,7 +45,7 @@ def main() -> None:
     corpus = Corpus(pages=read_pages(args.html_dir), n_pages=args.pages, n_feeds=args.feeds)
     workdir = Path(tempfile.mkdtemp(prefix="newswatch-noop-"))
     with CorpusServer(corpus) as server, prefect_api():
-        from flows.ingest import ingest
+        from flows.ingest.flow import ingest
 
         feeds = workdir / "feeds.toml"
         feeds.write_text(server.feeds_toml(), encoding="utf-8")

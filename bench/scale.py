@@ -22,9 +22,9 @@ import time
 from pathlib import Path
 
 from bench.corpus import Corpus, CorpusServer, read_pages
-from bench.postgres import LocalPostgres
-from extractors.urls import article_id, canonical_url
-from flows.prefect_server import prefect_api
+from extractors.article.urls import article_id, canonical_url
+from flows.ops.prefect_server import prefect_api
+from tests.support.postgres import LocalPostgres
 from warehouse import db
 
 KEYED = {

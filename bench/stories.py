@@ -16,12 +16,12 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from extractors.analyze import analyze_article
+from extractors.analysis import analyze_article
+from extractors.article.urls import article_id
 from extractors.records import Article
-from extractors.topics import load_taxonomy
-from extractors.urls import article_id
-from flows.batches import store_analyzed
-from flows.ingest import DEFAULT_TOPICS
+from extractors.tagging.topics import load_taxonomy
+from flows.ingest.batches import store_analyzed
+from flows.ingest.flow import DEFAULT_TOPICS
 from warehouse import db
 
 BATCH = 25

@@ -20,7 +20,7 @@ from pathlib import Path
 import trafilatura
 
 from bench.corpus import Corpus, SeparateCorpusServer, read_pages, use_local_env
-from flows.prefect_server import prefect_api
+from flows.ops.prefect_server import prefect_api
 
 # Any request a library makes to a host other than loopback goes to a closed local port and fails.
 NO_EGRESS = {
@@ -40,7 +40,7 @@ def time_trafilatura(corpus: Corpus) -> float:
 def time_pipeline(server: SeparateCorpusServer, workdir: Path, batch_size: int) -> tuple[float, dict[str, object]]:
     feeds = workdir / "feeds.toml"
     feeds.write_text(server.feeds_toml(), encoding="utf-8")
-    from flows.ingest import ingest
+    from flows.ingest.flow import ingest
 
     started = time.perf_counter()
     summary = ingest(

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extractors.records import Article
-from extractors.topics import Taxonomy, load_taxonomy, tag_article
+from extractors.tagging.topics import Taxonomy, load_taxonomy, tag_article
 
 DEFAULT_TOPICS = Path(__file__).resolve().parent.parent / "seeds" / "topics.toml"
 

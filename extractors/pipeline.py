@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extractors.dedup import KnownFingerprints, judge_batch
+from extractors.article.seed_text import seed_to_article
+from extractors.article.urls import canonical_url
+from extractors.dedup.ladder import KnownFingerprints, judge_batch
 from extractors.records import AnalyzedArticle, Article, FeedEntry, ProcessedArticle
-from extractors.seeds import seed_to_article
-from extractors.urls import canonical_url
 
 
 def unique_entries(entries: list[FeedEntry]) -> list[tuple[str, FeedEntry]]:

@@ -10,15 +10,15 @@ from typing import Any
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
-from extractors.entities import load_gazetteer
-from extractors.relevance import load_query
-from extractors.topics import load_taxonomy
-from extractors.warc import iter_warc_pages
-from flows.analysis import Analyzer
-from flows.batches import BatchOutcome, process_pages
-from flows.ingest import CORPUS_DIR, DEFAULT_ENTITIES, DEFAULT_RELEVANCE, DEFAULT_TOPICS, load_seeds
-from flows.screening import Screen
-from warehouse import db, feed_health, load, lookups
+from extractors.sources.warc import iter_warc_pages
+from extractors.tagging.entities import load_gazetteer
+from extractors.tagging.relevance import load_query
+from extractors.tagging.topics import load_taxonomy
+from flows.ingest.analysis_pool import Analyzer
+from flows.ingest.batches import BatchOutcome, process_pages
+from flows.ingest.flow import CORPUS_DIR, DEFAULT_ENTITIES, DEFAULT_RELEVANCE, DEFAULT_TOPICS, load_seeds
+from flows.ingest.screening import Screen
+from warehouse import db, load, lookups, source_health
 
 
 @flow(name="newswatch-backfill-warc", log_prints=True)
@@ -51,7 +51,7 @@ def backfill_warc(
                 while batch := list(islice(pages, batch_size)):
                     records += len(batch)
                     urls = [p.canonical_url for p in batch]
-                    seen = lookups.seen_urls(con, urls) | feed_health.skipped_urls(con, urls)
+                    seen = lookups.seen_urls(con, urls) | source_health.skipped_urls(con, urls)
                     todo = [p for p in batch if p.canonical_url not in seen]
                     already += len(batch) - len(todo)
                     screen.undecided.update(p.canonical_url for p in todo)

@@ -15,11 +15,17 @@ from typing import Annotated
 import duckdb
 import typer
 
-from extractors.entities import Gazetteer, load_gazetteer
-from extractors.entities import extract_batch as extract_entity_batch
-from extractors.topics import Taxonomy, load_taxonomy, tag_batch
+from extractors.tagging.entities import Gazetteer, load_gazetteer
+from extractors.tagging.entities import extract_batch as extract_entity_batch
+from extractors.tagging.topics import Taxonomy, load_taxonomy, tag_batch
 from warehouse import db
-from warehouse.retag import all_tagged_with, count_rows, record_all_tagged, stored_article_batches, write_versioned_rows
+from warehouse.tag_versions import (
+    all_tagged_with,
+    count_rows,
+    record_all_tagged,
+    stored_article_batches,
+    write_versioned_rows,
+)
 
 SEEDS_DIR = db.PROJECT_ROOT / "seeds"
 

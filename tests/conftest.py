@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.fetch import FetchSettings
+from flows.http.client import FetchSettings
 
 os.environ["NEWSWATCH_LOOPBACK_ONLY"] = "1"
 # Politeness and backoff stay on in tests, with intervals small enough to keep the suite fast.
@@ -52,7 +52,7 @@ def quick_settings(**overrides: object) -> FetchSettings:
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[object]:
     """A throwaway PostgreSQL (Debian's packages) on a free loopback port; skips where it cannot start."""
-    from bench.postgres import LocalPostgres, PostgresUnavailable
+    from tests.support.postgres import LocalPostgres, PostgresUnavailable
 
     try:
         with LocalPostgres() as server:

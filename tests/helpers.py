@@ -6,13 +6,13 @@ from pathlib import Path
 
 import duckdb
 
-from extractors.analyze import analyze_article
-from extractors.entities import Gazetteer
+from extractors.analysis import analyze_article
+from extractors.article.seed_text import seed_to_article
+from extractors.article.urls import article_id
 from extractors.pipeline import judge_analyzed
 from extractors.records import Article, ProcessedArticle
-from extractors.seeds import seed_to_article
-from extractors.topics import Taxonomy
-from extractors.urls import article_id
+from extractors.tagging.entities import Gazetteer
+from extractors.tagging.topics import Taxonomy
 from tests.conftest import seed_path
 from warehouse import lookups
 

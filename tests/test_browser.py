@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from flows.prefect_server import free_port, stop_server, wait_healthy
+from flows.ops.prefect_server import free_port, stop_server, wait_healthy
 from tests.conftest import PROJECT
 
 CHROMIUM = shutil.which("chromium")

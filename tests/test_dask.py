@@ -41,7 +41,7 @@ def _rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
 def test_extraction_on_a_two_worker_dask_cluster_matches_local(
     prefect_harness: None, cluster: object, tmp_path: Path
 ) -> None:
-    from flows.ingest import ingest
+    from flows.ingest.flow import ingest
 
     pages = [p.read_bytes() for p in sorted(CAPTURE.rglob("*.html")) if p.is_file()]
     with CorpusServer(Corpus(pages=pages, n_pages=24, n_feeds=3)) as server:
@@ -54,7 +54,7 @@ def test_extraction_on_a_two_worker_dask_cluster_matches_local(
     assert on_dask["new_articles"] == local["new_articles"] > 0
     assert _rows(tmp_path / "dask.duckdb") == _rows(tmp_path / "local.duckdb")
     with distributed.Client(cluster.scheduler_address) as client:  # type: ignore[attr-defined]
-        from flows import analysis
+        from flows.ingest import analysis_pool as analysis
 
         loaded = client.run(lambda: len(analysis._dask_models))
     assert len(loaded) == 2 and sum(loaded.values()) >= 1  # the chunks ran on the cluster's workers

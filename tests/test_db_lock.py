@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from flows.db_lock import DatabaseBusy, hold_database, lock_path_for
+from flows.ops.db_lock import DatabaseBusy, hold_database, lock_path_for
 
 HOLDER = """
 import sys, time
 from pathlib import Path
-from flows.db_lock import hold_database
+from flows.ops.db_lock import hold_database
 with hold_database(Path(sys.argv[1]), "ingest"):
     print("held", flush=True)
     time.sleep(float(sys.argv[2]))
@@ -55,7 +55,7 @@ def test_waiter_gets_the_lock_when_the_holder_finishes(db_path: Path) -> None:
 
 
 def test_ingest_flow_refuses_to_overlap(prefect_harness: None, db_path: Path, tmp_path: Path) -> None:
-    from flows.ingest import ingest
+    from flows.ingest.flow import ingest
 
     feeds = tmp_path / "feeds.toml"
     feeds.write_text("", encoding="utf-8")

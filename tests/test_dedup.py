@@ -1,5 +1,5 @@
-from extractors.dedup import KnownFingerprints, judge_batch
-from extractors.fingerprints import fingerprint
+from extractors.dedup.fingerprints import fingerprint
+from extractors.dedup.ladder import KnownFingerprints, judge_batch
 from tests.helpers import copy_of, seed_article
 
 SYNDICATION_NOTE = "This report is auto-generated from a syndicated news agency feed."

@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from flows.discover import discover
-from flows.fetch import HttpFetcher
+from flows.http.client import HttpFetcher
+from flows.ingest.discover import discover
 from tests.conftest import CAPTURE, quick_settings
 from tests.test_flow import ANI_PATH
 from warehouse import db
@@ -62,7 +62,7 @@ def test_discover_finds_declared_linked_and_robots_listed_feeds(httpserver: HTTP
 
 
 def test_feeds_discover_command_prints_sources(httpserver: HTTPServer) -> None:
-    from flows.cli import app
+    from flows.cli.app import app
 
     serve_site(httpserver)
     result = CliRunner().invoke(app, ["feeds", "discover", httpserver.url_for("/")])

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from extractors.entities import extract_entities, load_gazetteer
 from extractors.records import Article
+from extractors.tagging.entities import extract_entities, load_gazetteer
 from tests.conftest import PROJECT
 from tests.helpers import seed_article
 
@@ -62,7 +62,7 @@ def test_gazetteer_rejects_unknown_kind(tmp_path: Path) -> None:
 
 
 def test_ingest_flow_stores_entity_counts(prefect_harness: None, db_path: Path) -> None:
-    from flows.ingest import ingest
+    from flows.ingest.flow import ingest
     from warehouse import db
 
     ingest(db_path=str(db_path), capture=True, live=False)

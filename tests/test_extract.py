@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from extractors.html import ExtractionError, extract_article
+from extractors.article.extract import ExtractionError, extract_article
+from extractors.article.seed_text import seed_to_article
+from extractors.article.urls import article_id, canonical_url
 from extractors.records import FeedEntry, FetchedPage
-from extractors.seeds import seed_to_article
-from extractors.urls import article_id, canonical_url
 from tests.conftest import CAPTURE, SHARED_DATA, seed_path
 
 BS_URL = (
@@ -69,7 +69,7 @@ def test_page_metadata_agrees_with_trafilaturas_own() -> None:
     from trafilatura.metadata import extract_metadata
     from trafilatura.utils import load_html
 
-    from extractors.page_metadata import page_metadata
+    from extractors.article.metadata import page_metadata
 
     pages = [p.read_bytes() for p in sorted((CAPTURE / "sites").rglob("index.html"))]
     dev_pages = SHARED_DATA / "extraction-dev" / "html"

@@ -10,8 +10,8 @@ from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 from werkzeug import Request, Response
 
-from extractors.health import FeedHealth
-from warehouse import db, feed_health
+from extractors.sources.poll_policy import FeedHealth
+from warehouse import db, source_health
 
 ITEM = "<item><title>India and Russia {n}</title><link>{link}</link></item>"
 
@@ -44,7 +44,7 @@ def sources_file(tmp_path: Path, feeds: dict[str, str]) -> Path:
 def test_unchanged_feeds_cost_one_conditional_request_and_no_parsing(
     prefect_harness: None, httpserver: HTTPServer, tmp_path: Path, db_path: Path
 ) -> None:
-    from flows.ingest import ingest
+    from flows.ingest.flow import ingest
 
     httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
     feeds = {}
@@ -71,7 +71,7 @@ def test_unchanged_feeds_cost_one_conditional_request_and_no_parsing(
 def test_failing_feed_is_disabled_then_probed_and_revived(
     prefect_harness: None, httpserver: HTTPServer, tmp_path: Path, db_path: Path
 ) -> None:
-    from flows.ingest import ingest
+    from flows.ingest.flow import ingest
 
     httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
     httpserver.expect_request("/gone.xml").respond_with_data("gone", status=404)
@@ -81,13 +81,13 @@ def test_failing_feed_is_disabled_then_probed_and_revived(
     httpserver.expect_request("/s").respond_with_data("<html><body>short</body></html>")
     path = sources_file(tmp_path, {"gone": httpserver.url_for("/gone.xml"), "fine": httpserver.url_for("/fine.xml")})
     con = db.connect(db_path)
-    feed_health.save_health(con, [FeedHealth(source="gone", failure_score=29.5)])
+    source_health.save_health(con, [FeedHealth(source="gone", failure_score=29.5)])
     con.close()
 
     first = ingest(db_path=str(db_path), feeds_file=str(path), capture=False)
     assert first["failing"] == {"gone": "HTTP 404"}
     con = db.connect(db_path)
-    gone = feed_health.load_health(con, ["gone"])["gone"]
+    gone = source_health.load_health(con, ["gone"])["gone"]
     assert gone.disabled and gone.failure_score == 30.5 and "reached 30" in (gone.disabled_reason or "")
     con.close()
 
@@ -98,7 +98,7 @@ def test_failing_feed_is_disabled_then_probed_and_revived(
     assert scheduled["sources_not_due"] == 2 and scheduled["feeds"] == {}
 
     runner = CliRunner()
-    from flows.cli import app
+    from flows.cli.app import app
 
     table = runner.invoke(app, ["feeds", "--db", str(db_path), "--json"])
     assert table.exit_code == 0, table.output
@@ -125,9 +125,9 @@ def test_failing_feed_is_disabled_then_probed_and_revived(
     third = ingest(db_path=str(db_path), feeds_file=str(path), capture=False)
     assert "gone" not in third["failing"]
     con = db.connect(db_path)
-    revived = feed_health.load_health(con, ["gone"])["gone"]
+    revived = source_health.load_health(con, ["gone"])["gone"]
     assert not revived.disabled and revived.failure_score == 0 and revived.poll_interval_s == 3600
-    fine = feed_health.load_health(con, ["fine"])["fine"]
+    fine = source_health.load_health(con, ["fine"])["fine"]
     assert fine.failure_score == 0.25  # a readable feed with no entries is a soft failure
     con.close()
     human = runner.invoke(app, ["feeds", "--db", str(db_path)])

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.feeds import FeedParseError, parse_feed
+from extractors.sources.feeds import FeedParseError, parse_feed
 from tests.conftest import CAPTURE
 
 

@@ -4,7 +4,7 @@ import time
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from flows.fetch import HttpFetcher
+from flows.http.client import HttpFetcher
 from tests.conftest import quick_settings
 
 

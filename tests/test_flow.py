@@ -77,7 +77,7 @@ enabled = false
 def test_ingest_flow_fetches_dedups_tags_and_reruns_cleanly(
     prefect_harness: None, feeds_file: Path, db_path: Path
 ) -> None:
-    from flows.ingest import ingest
+    from flows.ingest.flow import ingest
 
     first = ingest(db_path=str(db_path), feeds_file=str(feeds_file), capture=False, live=True)
     assert first["sources_ok"] == 1
@@ -122,7 +122,7 @@ def test_ingest_flow_fetches_dedups_tags_and_reruns_cleanly(
 
 
 def test_bundled_capture_run_flags_every_copy(prefect_harness: None, db_path: Path) -> None:
-    from flows.ingest import ingest
+    from flows.ingest.flow import ingest
 
     summary = ingest(db_path=str(db_path), capture=True, live=False)
     assert summary["sources_ok"] == 5 and summary["sources_failing"] == 0
@@ -139,8 +139,8 @@ def test_bundled_capture_run_flags_every_copy(prefect_harness: None, db_path: Pa
 def test_big_run_analyzes_in_worker_processes_in_feed_order(
     prefect_harness: None, tmp_path: Path, httpserver: HTTPServer, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from flows.analysis import POOL_MIN_PAGES
-    from flows.ingest import ingest
+    from flows.ingest.analysis_pool import POOL_MIN_PAGES
+    from flows.ingest.flow import ingest
 
     monkeypatch.setenv("NEWSWATCH_WORKERS", "2")
     page = (CAPTURE / "sites" / "www.aninews.in" / ANI_PATH / "index.html").read_text(encoding="utf-8")
@@ -177,8 +177,8 @@ def test_run_that_dies_midway_leaves_the_feed_to_be_read_again(
 ) -> None:
     """The feed's validators and body hash are saved only after its entries are stored: a run that dies in
     between must not make the next run treat the feed as unchanged and skip the entries never stored."""
-    import flows.batches as batches_module
-    import flows.ingest as ingest_module
+    import flows.ingest.batches as batches_module
+    import flows.ingest.flow as ingest_module
 
     def dies(*args: object, **kwargs: object) -> None:
         raise RuntimeError("simulated crash while storing the first batch")

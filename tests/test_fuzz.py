@@ -3,10 +3,10 @@
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from extractors.feeds import FeedParseError, parse_feed
-from extractors.html import ExtractionError, extract_article
+from extractors.article.extract import ExtractionError, extract_article
+from extractors.article.seed_text import clean_seed_text
 from extractors.records import FeedEntry, FetchedPage
-from extractors.seeds import clean_seed_text
+from extractors.sources.feeds import FeedParseError, parse_feed
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

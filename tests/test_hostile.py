@@ -106,7 +106,7 @@ def hostile_feeds(tmp_path: Path, threaded_server: HTTPServer, monkeypatch: pyte
 def test_hostile_pages_and_feeds_are_bounded_and_recorded(
     prefect_harness: None, hostile_feeds: Path, db_path: Path
 ) -> None:
-    from flows.ingest import ingest
+    from flows.ingest.flow import ingest
 
     summary = ingest(db_path=str(db_path), feeds_file=str(hostile_feeds), capture=False, live=True)
     assert "huge" not in summary["failing"] and "pages" not in summary["failing"]

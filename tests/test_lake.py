@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from bench.corpus import Corpus, CorpusServer
-from bench.postgres import LocalPostgres
-from extractors.analyze import analyze_article
+from extractors.analysis import analyze_article
 from extractors.pipeline import load_seed_articles
-from extractors.shards import ShardSpec, shard_of
-from extractors.topics import load_taxonomy
+from extractors.sources.shards import ShardSpec, shard_of
+from extractors.tagging.topics import load_taxonomy
 from tests.conftest import CAPTURE, CORPUS
 from tests.helpers import copy_of
+from tests.support.postgres import LocalPostgres
 from warehouse import backend, db, leases
 
 pytest.importorskip("duckdb_extension_ducklake", reason="DuckLake needs the scale extra: pip install -e '.[scale]'")
@@ -84,7 +84,7 @@ def test_lake_dialect_keeps_columns_and_drops_keys_and_indexes() -> None:
 
 
 def test_concurrent_writers_neither_lose_nor_double(lake: str) -> None:
-    from flows.batches import store_analyzed
+    from flows.ingest.batches import store_analyzed
 
     taxonomy = load_taxonomy(db.PROJECT_ROOT / "seeds" / "topics.toml")
     seeds = load_seed_articles(CORPUS)
@@ -143,7 +143,7 @@ def corpus_server() -> Iterator[CorpusServer]:
 def test_sharded_workers_split_sources_and_take_over_a_dead_workers_shard(
     prefect_harness: None, lake: str, tmp_path: Path, corpus_server: CorpusServer
 ) -> None:
-    from flows.ingest import ingest
+    from flows.ingest.flow import ingest
 
     feeds = _feeds(corpus_server, tmp_path)
     names = [f"bench feed {k}" for k in range(8)]

@@ -7,7 +7,7 @@ import duckdb
 import numpy as np
 import pytest
 
-from extractors.fingerprints import BANDS, ROWS_PER_BAND, band_key, band_keys
+from extractors.dedup.fingerprints import BANDS, ROWS_PER_BAND, band_key, band_keys
 from warehouse import db
 
 VERSIONS = [int(p.name[:3]) for p in db.schema_files()]

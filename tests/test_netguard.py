@@ -3,8 +3,8 @@
 import pytest
 from pytest_httpserver import HTTPServer
 
-from flows.fetch import HttpFetcher
-from flows.netguard import AddressPolicy
+from flows.http.address_guard import AddressPolicy
+from flows.http.client import HttpFetcher
 from tests.conftest import quick_settings
 
 FAKE_DNS = {

@@ -11,8 +11,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from flows.fetch import HttpFetcher
-from flows.politeness import backoff_delay, parse_retry_after
+from flows.http.client import HttpFetcher
+from flows.http.politeness import backoff_delay, parse_retry_after
 from tests.conftest import quick_settings
 
 

@@ -8,9 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.postgres import LocalPostgres
-from flows.prefect_server import free_port, stop_server, wait_healthy
+from flows.ops.prefect_server import free_port, stop_server, wait_healthy
 from tests.conftest import PROJECT
+from tests.support.postgres import LocalPostgres
 
 PREFECT = str(Path(sys.executable).with_name("prefect"))
 

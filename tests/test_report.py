@@ -10,12 +10,12 @@ from typing import Any
 import httpx
 import pytest
 
-from flows.periods import parse_since
+from flows.report.periods import parse_since
 
 
 @pytest.fixture(scope="module")
 def capture_db(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from flows.ingest import ingest
+    from flows.ingest.flow import ingest
 
     path = tmp_path_factory.mktemp("report") / "newswatch.duckdb"
     ingest(db_path=str(path), capture=True, live=False)
@@ -25,7 +25,7 @@ def capture_db(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) 
 def test_report_flow_writes_offline_html_and_digest_and_publishes_artifacts(capture_db: Path, tmp_path: Path) -> None:
     from prefect.settings import PREFECT_API_URL
 
-    from flows.report import report
+    from flows.report.flow import report
 
     result = report(db_path=str(capture_db), since="7d", out_dir=str(tmp_path))
     html = Path(result["html"]).read_text(encoding="utf-8")
@@ -72,7 +72,7 @@ def test_report_flow_writes_offline_html_and_digest_and_publishes_artifacts(capt
 
 
 def test_report_of_an_empty_database_says_so(capture_db: Path, tmp_path: Path) -> None:
-    from flows.report import report
+    from flows.report.flow import report
     from warehouse import db
 
     empty = tmp_path / "empty.duckdb"

@@ -5,9 +5,9 @@ from pathlib import Path
 import duckdb
 from typer.testing import CliRunner
 
-from extractors.entities import load_gazetteer
-from extractors.topics import load_taxonomy
-from flows.cli import app
+from extractors.tagging.entities import load_gazetteer
+from extractors.tagging.topics import load_taxonomy
+from flows.cli.app import app
 from flows.retag import retag_stored
 from tests.conftest import PROJECT
 from tests.helpers import judged, seed_article
@@ -103,7 +103,7 @@ def test_retag_command_without_database(tmp_path: Path) -> None:
 def test_a_run_with_a_changed_taxonomy_retags_stored_articles_first(
     prefect_harness: None, db_path: Path, tmp_path: Path
 ) -> None:
-    from flows.ingest import ingest
+    from flows.ingest.flow import ingest
 
     first = ingest(db_path=str(db_path), capture=True, live=False)
     assert first["retagged_articles"] == 0, "a new database has nothing stored to re-tag"

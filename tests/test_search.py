@@ -11,12 +11,12 @@ import pytest
 from typer.testing import CliRunner
 
 from warehouse import db
-from warehouse.search import SearchQuery, build_index, fts_extension_path, index_is_current, search
+from warehouse.fulltext import SearchQuery, build_index, fts_extension_path, index_is_current, search
 
 
 @pytest.fixture(scope="module")
 def capture_db(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from flows.ingest import ingest
+    from flows.ingest.flow import ingest
 
     path = tmp_path_factory.mktemp("search") / "newswatch.duckdb"
     ingest(db_path=str(path), capture=True, live=False)
@@ -68,7 +68,7 @@ def test_search_ranks_stories_once_with_topic_and_date_filters(searchable: Path)
 
 
 def test_search_command_prints_json_and_rebuilds_the_index(searchable: Path) -> None:
-    from flows.cli import app
+    from flows.cli.app import app
 
     result = CliRunner().invoke(app, ["search", "S-400", "--db", str(searchable), "--json", "--since", "2025-12-01"])
     assert result.exit_code == 0, result.output

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from extractors.seeds import clean_seed_text, seed_to_article
+from extractors.article.seed_text import clean_seed_text, seed_to_article
 from tests.conftest import CORPUS, seed_path
 
 FURNITURE = (

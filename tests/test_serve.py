@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 from datetime import timedelta
 
-from flows.serve import read_deployments, runner_deployments
+from flows.ops.serve import read_deployments, runner_deployments
 
 
 def test_serve_builds_the_prefect_yaml_deployments() -> None:
@@ -28,7 +28,7 @@ def test_serve_builds_the_prefect_yaml_deployments() -> None:
 
 
 def test_deployment_parameters_exist_on_their_flows() -> None:
-    from flows.serve import load_flow
+    from flows.ops.serve import load_flow
 
     for spec in read_deployments():
         accepted = inspect.signature(load_flow(spec.entrypoint).fn).parameters

@@ -136,7 +136,7 @@ def site(httpserver: HTTPServer, tmp_path: Path) -> Path:
 
 
 def test_every_source_kind_end_to_end(prefect_harness: None, site: Path, db_path: Path, httpserver: HTTPServer) -> None:
-    from flows.ingest import ingest
+    from flows.ingest.flow import ingest
 
     u = httpserver.url_for
     first = ingest(db_path=str(db_path), feeds_file=str(site), capture=False)

@@ -4,14 +4,14 @@ import base64
 import gzip
 from datetime import UTC, datetime, timedelta
 
-from extractors.gdelt import MAX_RECORDS, parse_gdelt, plan_windows, split_window, window_url
-from extractors.gnews import decode_article_link, decode_entries
-from extractors.health import DISABLE_AT, FeedHealth, after_poll, failure_weight, next_interval
-from extractors.language import article_language, detect_language
+from extractors.article.urls import canonical_url, choose_canonical
 from extractors.records import FeedEntry, FeedResult
-from extractors.relevance import judge_entry, judge_text, load_query
-from extractors.sitemaps import newest_children, parse_sitemap
-from extractors.urls import canonical_url, choose_canonical
+from extractors.sources.gdelt import MAX_RECORDS, parse_gdelt, plan_windows, split_window, window_url
+from extractors.sources.gnews import decode_article_link, decode_entries
+from extractors.sources.poll_policy import DISABLE_AT, FeedHealth, after_poll, failure_weight, next_interval
+from extractors.sources.sitemaps import newest_children, parse_sitemap
+from extractors.tagging.language import article_language, detect_language
+from extractors.tagging.relevance import judge_entry, judge_text, load_query
 from tests.conftest import PROJECT
 
 QUERY = load_query(PROJECT / "seeds" / "relevance.toml")
@@ -164,7 +164,7 @@ def test_language_from_html_lang_first_then_detector() -> None:
 
 
 def test_seed_capture_feeds_are_on_topic() -> None:
-    from extractors.feeds import parse_feed
+    from extractors.sources.feeds import parse_feed
 
     for path in sorted((PROJECT / "seeds" / "capture" / "feeds").glob("*.xml")):
         for e in parse_feed(path.read_bytes(), source=path.stem)[0]:

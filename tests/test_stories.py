@@ -8,16 +8,16 @@ from pathlib import Path
 
 import duckdb
 
-from extractors.analyze import analyze_article
-from extractors.fingerprints import fingerprint
+from extractors.analysis import analyze_article
+from extractors.article.urls import article_id
+from extractors.dedup.fingerprints import fingerprint
+from extractors.dedup.story_groups import join_groups, resolve_stories
+from extractors.dedup.story_links import LINK_THRESHOLD, StoryIndex, link_batch, profile_batch
 from extractors.pipeline import load_seed_articles
 from extractors.records import AnalyzedArticle, Article, ProcessedArticle, StoryLink
-from extractors.stories import LINK_THRESHOLD, StoryIndex, link_batch, profile_batch
-from extractors.story_groups import join_groups, resolve_stories
-from extractors.topics import load_taxonomy
-from extractors.urls import article_id
-from flows.batches import store_analyzed
-from flows.ingest import CORPUS_DIR, DEFAULT_TOPICS
+from extractors.tagging.topics import load_taxonomy
+from flows.ingest.batches import store_analyzed
+from flows.ingest.flow import CORPUS_DIR, DEFAULT_TOPICS
 from tests.helpers import copy_of, seed_article
 from warehouse import db
 
@@ -145,7 +145,7 @@ def test_time_window_keeps_a_similar_article_months_later_out_of_the_story() -> 
 
 
 def test_flow_gives_every_article_a_story(prefect_harness: None, db_path: Path) -> None:
-    from flows.ingest import ingest
+    from flows.ingest.flow import ingest
 
     ingest(db_path=str(db_path), capture=True, live=False)
     con = db.connect(db_path)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
-from extractors.entities import load_gazetteer
-from extractors.seeds import seed_to_article
-from extractors.terms import NeedleScanner, candidates, needle_index, needles, phrase_pattern
-from extractors.topics import load_taxonomy
+from extractors.article.seed_text import seed_to_article
+from extractors.tagging.entities import load_gazetteer
+from extractors.tagging.terms import NeedleScanner, candidates, needle_index, needles, phrase_pattern
+from extractors.tagging.topics import load_taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,7 +65,7 @@ def test_scanner_answers_threads_tagging_at_once() -> None:
 def test_matching_near_needles_finds_exactly_what_a_full_scan_finds() -> None:
     import random
 
-    from extractors.terms import phrase_spans
+    from extractors.tagging.terms import phrase_spans
 
     taxonomy = load_taxonomy(ROOT / "seeds" / "topics.toml")
     gazetteer = load_gazetteer(ROOT / "seeds" / "entities.toml")

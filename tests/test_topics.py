@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 
 from extractors.records import Article
-from extractors.terms import phrase_pattern
-from extractors.topics import length_scale, load_taxonomy, score_topic, tag_article
+from extractors.tagging.terms import phrase_pattern
+from extractors.tagging.topics import length_scale, load_taxonomy, score_topic, tag_article
 from tests.conftest import PROJECT
 from tests.helpers import seed_article
 

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from extractors.topics import load_taxonomy
+from extractors.tagging.topics import load_taxonomy
 from tests.conftest import PROJECT
 from tests.helpers import copy_of, judged, seed_article
 from warehouse import db, load, lookups, stats
@@ -59,9 +59,9 @@ def test_no_key_is_stored_twice_without_primary_keys(db_path: Path) -> None:
     an article is new, stored before, repeated within a batch, or brings an alias another article holds."""
     from dataclasses import replace
 
-    from extractors.analyze import analyze_article
-    from flows.batches import store_analyzed
-    from warehouse.stories import STORY_TABLES, TERM_DF
+    from extractors.analysis import analyze_article
+    from flows.ingest.batches import store_analyzed
+    from warehouse.story_index import STORY_TABLES, TERM_DF
 
     seeds = [seed_article(p) for p in ("000", "001", "002", "003")]
     other = replace(

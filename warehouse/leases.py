@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import duckdb
 
-from extractors.shards import Lease, ShardSpec, shards_to_take
+from extractors.sources.shards import Lease, ShardSpec, shards_to_take
 from warehouse.backend import retry_conflicts
 from warehouse.bulk import Table, bulk_merge
 from warehouse.db import transaction

@@ -8,9 +8,9 @@ from typing import Any
 
 import duckdb
 
-from extractors.fingerprints import signature_to_bytes
+from extractors.dedup.fingerprints import signature_to_bytes
 from extractors.records import EntityCount, FeedResult, ProcessedArticle, Rejection, Source, TopicTag
-from warehouse import stories
+from warehouse import story_index
 from warehouse.backend import retry_conflicts
 from warehouse.bulk import Table, bulk_insert, bulk_merge
 from warehouse.db import transaction
@@ -227,7 +227,7 @@ def load_articles(con: duckdb.DuckDBPyConnection, items: list[ProcessedArticle],
         new_ids = set(ids) - stored
         for name, table in TABLES.items():
             bulk_insert(con, table, rows[name], new_ids)
-        stories.write_stories(con, items, new_ids)
+        story_index.write_stories(con, items, new_ids)
     return len(set(ids)) - len(stored)
 
 

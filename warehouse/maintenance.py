@@ -11,7 +11,7 @@ import duckdb
 from warehouse.bulk import Table
 from warehouse.db import migrate, transaction
 from warehouse.load import TABLES
-from warehouse.stories import STORY_TABLES, TERM_DF
+from warehouse.story_index import STORY_TABLES, TERM_DF
 
 # Each check returns the offending keys; an empty result means the check passes.
 INTEGRITY_CHECKS: dict[str, str] = {

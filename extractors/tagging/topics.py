@@ -1,0 +1,290 @@
+"""Topic tagging from a transparent taxonomy (seeds/topics.toml), with evidence.
+
+Scores reward salience, not mere mention: a term counts more in the headline and the lead, repeats of
+one term add logarithmically, evidence past the lead that sits in a single sentence counts as a passing
+mention, and the threshold grows with the length of the text, so a headline with a one-line summary and
+a long wire story are judged on comparable scales.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import tomllib
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+from extractors.records import Article, TopicTag
+from extractors.tagging.terms import (
+    NeedlePositions,
+    NeedleScanner,
+    candidates,
+    needle_index,
+    needles,
+    phrase_pattern,
+    phrase_spans,
+)
+
+# Up to three more capitalised words (or "and"/"&") before a corporate suffix, in any case so that
+# all-capitals headlines count too ("Star Oil and Gas Ltd", "ONYX PETROLEUM CO LTD"), or before a stock
+# ticker ("ASHLAND OIL <ASH>", "Reliance Industries (RELI.NS)", "Exxon (NYSE: XOM)"). A bare capitalised
+# word in brackets is not a ticker: "Liquefied Natural Gas (LNG)" spells out an acronym.
+NAME_WORDS = r"(?:\s+(?:and|&|[A-Z][\w&'.-]*)){0,3}"
+TICKER = r"\s*(?:<[A-Z][A-Z0-9.]{0,9}>|\((?:[A-Z]{2,8}:\s*[A-Z][A-Z0-9]{0,9}|[A-Z][A-Z0-9]{0,9}\.[A-Z]{1,2})\))"
+NAME_TAIL = NAME_WORDS + r"(?:\s+(?i:%s)(?![\w-])|" + TICKER + ")"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Term:
+    phrase: str
+    weight: float
+    pattern: re.Pattern[str]
+
+    @cached_property
+    def needles(self) -> tuple[str, ...]:
+        return needles(self.phrase)
+
+    def spans_in(self, text: str, positions: NeedlePositions | None) -> list[tuple[int, int]]:
+        return phrase_spans(self.phrase, self.pattern, self.needles, text, positions)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Topic:
+    name: str
+    threshold: float
+    terms: tuple[Term, ...]
+    negatives: tuple[Term, ...]  # weightless: they only cancel the terms they overlap
+
+    @cached_property
+    def term_index(self) -> dict[str, tuple[int, ...]]:
+        return needle_index(term.needles for term in self.terms)
+
+    @cached_property
+    def negative_index(self) -> dict[str, tuple[int, ...]]:
+        return needle_index(negative.needles for negative in self.negatives)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Taxonomy:
+    version: str
+    title_boost: float
+    lead_boost: float
+    lead_words: int
+    norm_words: int
+    length_exponent: float
+    passing_mention: float
+    name_tail: re.Pattern[str] | None
+    topics: tuple[Topic, ...]
+    scanner: NeedleScanner = field(compare=False, repr=False)
+
+    @property
+    def tagger_version(self) -> str:
+        return f"taxonomy-{self.version}"
+
+
+def load_taxonomy(path: Path) -> Taxonomy:
+    """The taxonomy in `path`. Parsed once per file content: compiling its phrases takes about 0.1 s, which
+    a process that runs the flow again and again (`newswatch serve`) would otherwise pay on every run."""
+    return _taxonomy_from(path.read_bytes())
+
+
+@lru_cache(maxsize=8)
+def _taxonomy_from(source: bytes) -> Taxonomy:
+    data = tomllib.loads(source.decode("utf-8"))
+    scoring = data.get("scoring", {})
+    topics = []
+    for name, spec in data["topics"].items():
+        terms = tuple(
+            Term(phrase=phrase, weight=float(weight), pattern=phrase_pattern(phrase))
+            for phrase, weight in spec["terms"].items()
+        )
+        negatives = tuple(Term(phrase=p, weight=0.0, pattern=phrase_pattern(p)) for p in spec.get("negative", []))
+        topics.append(Topic(name=name, threshold=float(spec["threshold"]), terms=terms, negatives=negatives))
+    raw_version = str(data.get("version", "0"))
+    digest = hashlib.sha256(source).hexdigest()[:8]
+    suffixes = [re.escape(s) for s in scoring.get("name_suffixes", [])]
+    return Taxonomy(
+        version=f"{raw_version}+{digest}",
+        title_boost=float(scoring.get("title_boost", 3.0)),
+        lead_boost=float(scoring.get("lead_boost", 1.5)),
+        lead_words=int(scoring.get("lead_words", 60)),
+        norm_words=int(scoring.get("norm_words", 250)),
+        length_exponent=float(scoring.get("length_exponent", 0.0)),
+        passing_mention=float(scoring.get("passing_mention", 1.0)),
+        name_tail=re.compile(NAME_TAIL % "|".join(suffixes)) if suffixes else None,
+        topics=tuple(topics),
+        scanner=NeedleScanner(n for topic in topics for term in topic.terms + topic.negatives for n in term.needles),
+    )
+
+
+def _in_company_name(text: str, start: int, end: int, name_tail: re.Pattern[str] | None) -> bool:
+    return name_tail is not None and text[start].isupper() and name_tail.match(text, end) is not None
+
+
+def _matches(topic: Topic, text: str, needles_found: NeedleSites, taxonomy: Taxonomy) -> list[tuple[int, int, Term]]:
+    """Non-overlapping term matches, longest first, minus negative phrases and company names.
+    Only phrases carrying one of the needles found in `text` are matched, and only near those needles."""
+    present, positions = needles_found
+    found = [
+        (start, end, topic.terms[i])
+        for i in candidates(topic.term_index, present)
+        for start, end in topic.terms[i].spans_in(text, positions)
+    ]
+    if not found:
+        return []
+    blocked = [
+        span for i in candidates(topic.negative_index, present) for span in topic.negatives[i].spans_in(text, positions)
+    ]
+    found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
+    taken: list[tuple[int, int, Term]] = []
+    for start, end, term in found:
+        if any(start < b_end and b_start < end for b_start, b_end in blocked):
+            continue
+        if any(start < t_end and t_start < end for t_start, t_end, _ in taken):
+            continue
+        if _in_company_name(text, start, end, taxonomy.name_tail):
+            continue
+        taken.append((start, end, term))
+    return taken
+
+
+# Sentence ends: terminal punctuation (Latin or Devanagari danda) before a space, or a blank line.
+SENTENCE_END = re.compile(r"(?<=[.!?\u0964])\s+|\n\s*\n")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Hit:
+    """One term occurrence: where it sits (title, lead, body) and in which body sentence."""
+
+    term: Term
+    place: str
+    sentence: int
+
+
+def _lead_end(body: str, lead_words: int) -> int:
+    for count, word in enumerate(re.finditer(r"\S+", body), start=1):
+        if count == lead_words:
+            return word.end()
+    return len(body)
+
+
+# The needles found in a text, and where they start (None when the positions do not line up with it).
+NeedleSites = tuple[frozenset[str], NeedlePositions | None]
+
+
+def _needle_sites(scanner: NeedleScanner, text: str) -> NeedleSites:
+    positions, aligned = scanner.positions_in(text)
+    return frozenset(positions), positions if aligned else None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArticleText:
+    """An article's title and body as every topic reads them: needles found, lead and sentences, worked out once."""
+
+    title: str
+    body: str
+    title_needles: NeedleSites
+    body_needles: NeedleSites
+    lead_end: int
+    sentence_starts: tuple[int, ...]
+    n_words: int
+
+
+def read_text(taxonomy: Taxonomy, title: str, body: str) -> ArticleText:
+    return ArticleText(
+        title=title,
+        body=body,
+        title_needles=_needle_sites(taxonomy.scanner, title),
+        body_needles=_needle_sites(taxonomy.scanner, body),
+        lead_end=_lead_end(body, taxonomy.lead_words),
+        sentence_starts=(0, *(m.end() for m in SENTENCE_END.finditer(body))),
+        n_words=len(title.split()) + len(body.split()),
+    )
+
+
+def find_hits(topic: Topic, taxonomy: Taxonomy, text: ArticleText) -> list[Hit]:
+    title_matches = _matches(topic, text.title, text.title_needles, taxonomy)
+    hits = [Hit(term=term, place="title", sentence=-1) for _s, _e, term in title_matches]
+    for start, _end, term in _matches(topic, text.body, text.body_needles, taxonomy):
+        place = "lead" if start < text.lead_end else "body"
+        hits.append(Hit(term=term, place=place, sentence=bisect_right(text.sentence_starts, start) - 1))
+    return hits
+
+
+def length_scale(taxonomy: Taxonomy, n_words: int) -> float:
+    """How much evidence a text of this length needs, relative to one of `norm_words` words.
+
+    A headline with a one-line summary has room for one or two telling words; a long story names its
+    subject many times and mentions side issues in passing, so it must show more to earn the tag.
+    """
+    return float((max(n_words, 1) / taxonomy.norm_words) ** taxonomy.length_exponent)
+
+
+def score_hits(hits: list[Hit], taxonomy: Taxonomy) -> float:
+    """Position (title, lead, body), frequency (1 + ln n per term) and spread over body sentences.
+
+    Body evidence (past the lead) confined to one sentence is a passing mention and counts
+    `passing_mention` times its weight; the same evidence spread over sentences counts fully.
+    """
+    body_sentences = {h.sentence for h in hits if h.place == "body"}
+    body_factor = 1.0 if len(body_sentences) > 1 else taxonomy.passing_mention
+    factors = {"title": taxonomy.title_boost, "lead": taxonomy.lead_boost, "body": body_factor}
+    per_term: dict[str, list[float]] = {}
+    for hit in hits:
+        per_term.setdefault(hit.term.phrase, []).append(hit.term.weight * factors[hit.place])
+    return sum(max(values) * (1.0 + math.log(len(values))) for values in per_term.values())
+
+
+def _evidence(hits: list[Hit], taxonomy: Taxonomy) -> tuple[str, ...]:
+    """`term@placexcount` strings, the term with the strongest single mention first."""
+    strongest: dict[str, float] = {}
+    where: dict[str, dict[str, int]] = {}
+    boost = {"title": taxonomy.title_boost, "lead": taxonomy.lead_boost, "body": 1.0}
+    for hit in hits:
+        phrase = hit.term.phrase
+        strongest[phrase] = max(strongest.get(phrase, 0.0), hit.term.weight * boost[hit.place])
+        where.setdefault(phrase, {}).setdefault(hit.place, 0)
+        where[phrase][hit.place] += 1
+    return tuple(
+        f"{phrase}@{place}x{count}"
+        for phrase, places in sorted(where.items(), key=lambda kv: -strongest[kv[0]])
+        for place, count in places.items()
+    )
+
+
+def _score(topic: Topic, taxonomy: Taxonomy, text: ArticleText) -> tuple[float, tuple[str, ...]]:
+    hits = find_hits(topic, taxonomy, text)
+    if not hits:
+        return 0.0, ()
+    needed = topic.threshold * length_scale(taxonomy, text.n_words)
+    return round(score_hits(hits, taxonomy) / needed, 3), _evidence(hits, taxonomy)
+
+
+def score_topic(topic: Topic, taxonomy: Taxonomy, title: str, body: str) -> tuple[float, tuple[str, ...]]:
+    """The topic's score relative to its length-scaled threshold (1.0 = just tagged), and its evidence."""
+    return _score(topic, taxonomy, read_text(taxonomy, title, body))
+
+
+def tag_article(article: Article, taxonomy: Taxonomy) -> tuple[TopicTag, ...]:
+    text = read_text(taxonomy, article.title, article.text)
+    tags = []
+    for topic in taxonomy.topics:
+        score, evidence = _score(topic, taxonomy, text)
+        if score >= 1.0:
+            tags.append(
+                TopicTag(
+                    article_id=article.article_id,
+                    topic=topic.name,
+                    score=score,
+                    evidence=evidence,
+                    tagger_version=taxonomy.tagger_version,
+                )
+            )
+    return tuple(tags)
+
+
+def tag_batch(articles: list[Article], taxonomy: Taxonomy) -> list[tuple[TopicTag, ...]]:
+    return [tag_article(a, taxonomy) for a in articles]

@@ -1,0 +1,5 @@
+"""`python -m flows.cli`: the same command line as `newswatch`."""
+
+from flows.cli.app import app
+
+app()

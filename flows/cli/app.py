@@ -1,0 +1,163 @@
+"""The `newswatch` command line."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from flows.cli import report_commands, search_commands
+from flows.cli.db_commands import db_app
+from flows.cli.feed_commands import backfill_warc_command, feeds_app
+from flows.ops.prefect_server import prefect_api, prefect_environment
+from flows.ops.progress import progress_display
+from flows.retag import retag_command
+from warehouse import db, stats
+
+prefect_environment()
+
+app = typer.Typer(
+    help="newswatch: follow India–Russia news (defence, energy, trade, tariffs) from feeds into DuckDB.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(db_app, name="db")
+console = Console()
+app.add_typer(feeds_app, name="feeds")
+app.command(name="backfill-warc")(backfill_warc_command)
+
+DbOption = Annotated[
+    Path | None, typer.Option("--db", help=f"DuckDB file (default: ${db.DB_ENV} or data/newswatch.duckdb).")
+]
+
+
+def _print_summary(summary: dict[str, Any], seconds: float) -> None:
+    table = Table(title=f"newswatch run finished in {seconds:.1f} s", show_header=False)
+    table.add_row("sources ok / failing", f"{summary['sources_ok']} / {summary['sources_failing']}")
+    table.add_row("feed entries", str(summary["entries"]))
+    table.add_row(
+        "feeds parsed / not modified / unchanged",
+        ", ".join(str(summary["feeds"].get(k, 0)) for k in ("parsed", "not_modified", "unchanged"))
+        + f" ({summary['sources_not_due']} not due)",
+    )
+    table.add_row("already stored (skipped)", str(summary["already_stored"]))
+    table.add_row("off-topic (skipped, recorded)", str(summary["skipped_off_topic"]))
+    table.add_row("seed articles loaded", str(summary["seeds_loaded"]))
+    table.add_row(
+        "pages fetched / failed / rejected",
+        f"{summary['fetched']} / {summary['fetch_errors']} / {summary['rejected']}",
+    )
+    table.add_row("new articles", str(summary["new_articles"]))
+    dups = summary["duplicates"]
+    table.add_row("duplicates by kind", ", ".join(f"{k}={v}" for k, v in sorted(dups.items())) or "none")
+    tags = summary["tags"]
+    table.add_row("tags", ", ".join(f"{k}={v}" for k, v in sorted(tags.items())) or "none")
+    totals = summary["totals"]
+    table.add_row(
+        "database totals",
+        f"{totals['articles']} articles ({totals['seeds']} seeds, {totals['unique_articles']} unique)",
+    )
+    console.print(table)
+    failing = summary.get("failing") or {}
+    if failing:
+        console.print(f"[yellow]{len(failing)} sources failing[/] (recorded in fetch_events; `newswatch stats`):")
+        for name, error in list(failing.items())[:10]:
+            console.print(f"  - {name}: {error}")
+        if len(failing) > 10:
+            console.print(f"  … and {len(failing) - 10} more")
+
+
+@app.command()
+def run(
+    db_path: DbOption = None,
+    feeds: Annotated[Path | None, typer.Option(help="Sources file (default: seeds/feeds.toml).")] = None,
+    live: Annotated[bool, typer.Option(help="Fetch live sources (they fail fast when offline).")] = True,
+    capture: Annotated[bool, typer.Option(help="Replay the bundled capture from seeds/capture.")] = True,
+    batch_size: Annotated[int, typer.Option(min=1, help="Pages per fetch/extract/load batch.")] = 25,
+    due_only: Annotated[bool, typer.Option(help="Poll only sources whose adaptive interval has passed.")] = False,
+    relevance: Annotated[bool, typer.Option(help="Skip (and record) entries off the topic in relevance.toml.")] = True,
+    shard: Annotated[
+        str | None, typer.Option(help="i/N: poll only this worker's shard of the sources (and dead workers' shards).")
+    ] = None,
+    lease_ttl: Annotated[
+        float, typer.Option(help="Seconds without heartbeat after which another worker takes a shard over.")
+    ] = 3600.0,
+) -> None:
+    """Run the ingest flow once: fetch sources, extract, dedup, tag, load into DuckDB (or DuckLake)."""
+    started = time.monotonic()
+    with prefect_api() as api_url:
+        console.print(f"[dim]Prefect API {api_url}[/]")
+        from flows.ingest.flow import ingest
+
+        with progress_display(console):
+            summary = ingest(
+                db_path=str(db_path) if db_path else None,
+                feeds_file=str(feeds) if feeds else None,
+                capture=capture,
+                live=live,
+                batch_size=batch_size,
+                due_only=due_only,
+                relevance=relevance,
+                shard=shard,
+                lease_ttl_s=lease_ttl,
+            )
+    _print_summary(summary, time.monotonic() - started)
+
+
+@app.command(name="stats")
+def stats_command(
+    db_path: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Counts: articles, seeds, duplicates by kind, articles per topic, source health."""
+    path = db_path or db.default_location()
+    if isinstance(path, Path) and not path.exists():
+        console.print(f"[red]No database at {path}.[/] Run `newswatch run` first.")
+        raise typer.Exit(1)
+    con = db.connect(path)
+    try:
+        figures = stats.collect_stats(con)
+    finally:
+        con.close()
+    if as_json:
+        typer.echo(json.dumps(figures, sort_keys=True))
+        return
+    table = Table(title=f"newswatch: {db.location_label(path)}", show_header=False)
+    for key, value in figures.items():
+        table.add_row(key, json.dumps(value) if isinstance(value, dict) else str(value))
+    console.print(table)
+
+
+app.command(name="retag")(retag_command)
+
+app.command(name="report")(report_commands.report_command)
+app.command(name="search")(search_commands.search_command)
+
+
+@app.command()
+def serve(port: Annotated[int, typer.Option(help="Port of the local Prefect server on 127.0.0.1.")] = 4200) -> None:
+    """Start a Prefect server on 127.0.0.1 and run the prefect.yaml schedules here until Ctrl-C."""
+    from flows.ops.serve import serve_forever
+
+    serve_forever(port)
+
+
+@app.command()
+def deploy(
+    source: Annotated[Path, typer.Option(help="Project directory as the workers see it.")] = db.PROJECT_ROOT,
+) -> None:
+    """Register the prefect.yaml deployments on their work pool (PREFECT_API_URL names the server)."""
+    from flows.ops.serve import deploy_to_pools, read_deployments
+
+    specs = read_deployments()
+    for spec, deployment_id in zip(specs, deploy_to_pools(specs, source), strict=True):
+        console.print(f"deployed {spec.name} on work pool {spec.work_pool} ({deployment_id})")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,107 @@
+"""`newswatch feeds` (health table), `newswatch feeds discover URL`, `newswatch backfill-warc FILE...`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from warehouse import db, source_health
+
+feeds_app = typer.Typer(help="Feed health, and feed discovery.", invoke_without_command=True, no_args_is_help=False)
+console = Console()
+
+
+def _when(value: object) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "strftime") else "never"
+
+
+@feeds_app.callback()
+def feeds_table(
+    ctx: typer.Context,
+    db_path: Annotated[Path | None, typer.Option("--db", help="DuckDB file.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per source.")] = False,
+) -> None:
+    """Each source: status, last success, new items in the last 7 days, failures, next poll."""
+    if ctx.invoked_subcommand is not None:
+        return
+    path = db_path or db.default_db_path()
+    if not path.exists():
+        console.print(f"[red]No database at {path}.[/] Run `newswatch run` first.")
+        raise typer.Exit(1)
+    con = db.connect(path)
+    try:
+        rows = source_health.feeds_overview(con)
+    finally:
+        con.close()
+    if as_json:
+        for row in rows:
+            typer.echo(json.dumps(row, default=str, sort_keys=True))
+        return
+    table = Table(title=f"feeds in {path}")
+    table.add_column("source", overflow="fold")
+    for column in ("kind", "status", "last success", "new 7d", "failures", "score", "poll every"):
+        table.add_column(column)
+    colors = {"ok": "green", "failing": "yellow", "disabled": "red", "off": "dim", "new": "cyan"}
+    problems = []
+    for r in rows:
+        interval = f"{r['poll_interval_s'] // 60} min" if r["poll_interval_s"] else ""
+        table.add_row(
+            r["name"],
+            r["kind"],
+            f"[{colors.get(r['status'], 'white')}]{r['status']}[/]",
+            _when(r["last_success"]),
+            str(r["new_items_7d"]),
+            str(r["consecutive_failures"]),
+            f"{r['failure_score']:g}",
+            interval,
+        )
+        if r["disabled_reason"] or r["last_error"]:
+            problems.append(f"  - {r['name']}: {r['disabled_reason'] or r['last_error']}")
+    console.print(table)
+    if problems:
+        console.print("[yellow]errors[/] (every request is in fetch_events):")
+        for line in problems:
+            console.print(line, markup=False, highlight=False)
+
+
+@feeds_app.command("discover")
+def discover_command(url: Annotated[str, typer.Argument(help="A site's home page, e.g. https://theprint.in/")]) -> None:
+    """Find the feeds and sitemaps a site offers, check each, and print [[source]] blocks for feeds.toml."""
+    from flows.http.client import FetchSettings, HttpFetcher
+    from flows.ingest.discover import discover
+
+    with HttpFetcher(FetchSettings.from_env()) as fetcher:
+        found = discover(fetcher, url)
+    table = Table(title=f"feeds found for {url}")
+    for column in ("url", "found in", "kind", "entries", "error"):
+        table.add_column(column, overflow="fold")
+    for d in found:
+        table.add_row(d.url, d.found_in, d.kind or "-", str(d.entries), d.error or "")
+    console.print(table)
+    for d in (d for d in found if d.kind):
+        typer.echo(f'\n[[source]]\nname = "{d.url}"\nkind = "{d.kind}"\nurl = "{d.url}"')
+    if not any(d.kind for d in found):
+        raise typer.Exit(1)
+
+
+def backfill_warc_command(
+    files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, help="WARC files (.warc or .warc.gz).")],
+    source: Annotated[str, typer.Option(help="Source name stored with the articles.")] = "warc backfill",
+    db_path: Annotated[Path | None, typer.Option("--db", help="DuckDB file.")] = None,
+    relevance: Annotated[bool, typer.Option(help="Keep only pages that match seeds/relevance.toml.")] = True,
+) -> None:
+    """Backfill articles from WARC files, such as CC-NEWS, through the same extract/dedup/tag path."""
+    from flows.ops.prefect_server import prefect_api
+
+    with prefect_api():
+        from flows.backfill import backfill_warc
+
+        summary = backfill_warc(
+            [str(f) for f in files], source=source, db_path=str(db_path) if db_path else None, relevance=relevance
+        )
+    typer.echo(json.dumps(summary, default=str, sort_keys=True))

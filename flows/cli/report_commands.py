@@ -1,0 +1,48 @@
+"""`newswatch report`: run the report flow once and say where the files are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from flows.ops.prefect_server import prefect_api
+from flows.ops.progress import progress_display
+from flows.report.periods import parse_since
+from warehouse import db
+
+console = Console()
+
+
+def report_command(
+    since: Annotated[str, typer.Option(help="Period: 7d, 24h, 2w, 90m, or a start date such as 2026-11-01.")] = "7d",
+    db_path: Annotated[Path | None, typer.Option("--db", help="DuckDB file (default: data/newswatch.duckdb).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Folder for the report files (default: reports/).")] = None,
+    per_topic: Annotated[int, typer.Option(min=1, help="Top stories listed per topic.")] = 5,
+) -> None:
+    """Write an HTML report (charts) and a Markdown digest of the period; publish them to the Prefect dashboard."""
+    from datetime import datetime
+
+    try:
+        parse_since(since, datetime.now())
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--since") from None
+    path = db_path or db.default_db_path()
+    if not path.exists():
+        console.print(f"[red]No database at {path}.[/] Run `newswatch run` first.")
+        raise typer.Exit(1)
+    with prefect_api() as api_url:
+        console.print(f"[dim]Prefect API {api_url}[/]")
+        from flows.report.flow import report
+
+        with progress_display(console):
+            result = report(db_path=str(path), since=since, out_dir=str(out) if out else None, per_topic=per_topic)
+    table = Table(title=f"newswatch report {result['since']} – {result['until']}", show_header=False)
+    table.add_row("stories in period", str(result["stories"]))
+    table.add_row("topics", ", ".join(result["topics"]) or "none")
+    table.add_row("HTML report", result["html"])
+    table.add_row("Markdown digest", result["markdown"])
+    console.print(table)

@@ -1,0 +1,375 @@
+"""The HTTP client every network call goes through.
+
+Polite (per-host interval and concurrency under a global cap, robots.txt for article pages, Retry-After,
+exponential backoff with jitter), bounded (timeouts, size cap on the decompressed body, redirect cap),
+guarded (no private, loopback, link-local or metadata addresses unless allowed), incremental
+(conditional GET) and observable (every request is logged as a FetchEvent). It also replays the
+bundled capture, whose local server is the one loopback origin trusted by default.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, fields, replace
+from datetime import datetime
+from urllib.parse import urlsplit
+
+import httpx
+
+from extractors.article.charset import decode_body
+from extractors.records import FetchEvent
+from flows.http.address_guard import (
+    AddressPolicy,
+    GuardedTransport,
+    RefusedHost,
+    Resolver,
+    origin_of,
+    system_resolver,
+    vet_host,
+)
+from flows.http.politeness import RETRY_AFTER_STATUSES, RETRYABLE_STATUSES, HostGate, backoff_delay, parse_retry_after
+from flows.http.robots import HostRules, RobotsAnswer, RobotsCache
+
+__all__ = ["FetchSettings", "HttpFetcher", "HttpResult", "RefusedHost", "ResponseTooLarge", "ResponseTooSlow"]
+
+LOOPBACK_ENV = "NEWSWATCH_LOOPBACK_ONLY"
+# Environment overrides: NEWSWATCH_<FIELD> for these settings.
+ENV_SETTINGS = (
+    "user_agent",
+    "connect_timeout",
+    "read_timeout",
+    "total_timeout",
+    "max_bytes",
+    "min_interval",
+    "per_host",
+    "max_workers",
+    "max_retries",
+    "backoff_base",
+    "allow_loopback",
+    "allow_private",
+)
+
+
+class ResponseTooLarge(Exception):
+    pass
+
+
+class ResponseTooSlow(Exception):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class FetchSettings:
+    connect_timeout: float = 5.0
+    read_timeout: float = 15.0
+    total_timeout: float = 30.0
+    max_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+    max_workers: int = 8  # global cap on requests in flight
+    per_host: int = 2  # concurrent requests per host
+    min_interval: float = 5.0  # seconds between request starts to one host
+    max_retries: int = 2
+    backoff_base: float = 1.0
+    backoff_cap: float = 60.0
+    max_retry_wait: float = 120.0  # a longer Retry-After is recorded, not waited for
+    user_agent: str = "newswatch/0.1 (media monitoring; +https://github.com/newswatch/newswatch)"
+    robots: bool = True
+    loopback_only: bool = False
+    allow_loopback: bool = False
+    allow_private: bool = False
+    allow_link_local: bool = False
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> FetchSettings:
+        values: dict[str, object] = {"loopback_only": _env_bool(os.environ.get(LOOPBACK_ENV, ""))}
+        types = {f.name: f.type for f in fields(cls)}
+        for name in ENV_SETTINGS:
+            raw = os.environ.get(f"NEWSWATCH_{name.upper()}")
+            if raw is None or raw == "":
+                continue
+            kind = types[name]
+            values[name] = (
+                _env_bool(raw)
+                if kind == "bool"
+                else float(raw)
+                if kind == "float"
+                else (int(raw) if kind == "int" else raw)
+            )
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def policy(self) -> AddressPolicy:
+        return AddressPolicy(
+            loopback_only=self.loopback_only,
+            allow_loopback=self.allow_loopback,
+            allow_private=self.allow_private,
+            allow_link_local=self.allow_link_local,
+        )
+
+
+def _env_bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class HttpResult:
+    url: str
+    final_url: str
+    status: int | None
+    body: bytes = b""
+    content_type: str | None = None
+    error: str | None = None
+    duration_ms: int = 0
+    etag: str | None = None
+    last_modified: str | None = None
+    retry_after: float | None = None
+    attempts: int = 1
+    refused: bool = False  # the guard or robots.txt kept us from asking
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.status is not None and 200 <= self.status < 300
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    @property
+    def text(self) -> str:
+        return decode_body(self.body, self.content_type)[0]
+
+
+Replay = Callable[[str], str | None]
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc) or exc.__class__.__doc__ or ""
+    return f"{type(exc).__name__}: {text.strip().splitlines()[0] if text.strip() else ''}".rstrip(": ")
+
+
+class HttpFetcher:
+    """A thread-safe fetcher for one run. `replay` maps an original URL to a local capture URL, or None."""
+
+    def __init__(
+        self,
+        settings: FetchSettings | None = None,
+        replay: Replay | None = None,
+        *,
+        trusted_origins: Iterable[str] = (),
+        resolver: Resolver | None = None,
+    ) -> None:
+        self.settings = settings or FetchSettings.from_env()
+        self.replay = replay
+        self.resolver = resolver
+        trusted = set(trusted_origins)
+        owner = getattr(replay, "__self__", None)
+        if owner is not None and hasattr(owner, "base_url"):
+            trusted.add(origin_of(httpx.URL(owner.base_url)))
+        self.trusted = frozenset(trusted)
+        s = self.settings
+        self.gate = HostGate(min_interval=s.min_interval, per_host=s.per_host, global_cap=s.max_workers)
+        self.robots = RobotsCache(self._fetch_robots, s.user_agent, on_rules=self._apply_rules)
+        self._events: list[FetchEvent] = []
+        self._events_lock = threading.Lock()
+        timeout = httpx.Timeout(
+            connect=s.connect_timeout, read=s.read_timeout, write=s.read_timeout, pool=s.total_timeout
+        )
+        transport = GuardedTransport(httpx.HTTPTransport(), s.policy, resolver, self.trusted)
+        self._client = httpx.Client(
+            transport=transport,
+            timeout=timeout,
+            follow_redirects=True,
+            max_redirects=s.max_redirects,
+            headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate"},
+        )
+
+    # --- public API -------------------------------------------------------------------------------
+
+    def get(
+        self,
+        url: str,
+        *,
+        purpose: str = "page",
+        source: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        robots: bool | None = None,
+    ) -> HttpResult:
+        """GET with retries. Pages check robots.txt unless robots=False; validators make it conditional."""
+        replayed = self.replay(url) if self.replay else None
+        target = replayed or url
+        started = time.monotonic()
+        trusted = self._is_trusted(target)
+        host_key = urlsplit(target).netloc.lower()
+        if not trusted:
+            refusal = self._precheck(target, host_key)
+            if refusal is not None:
+                return self._log(self._failed(url, refusal, started, refused=True), purpose, source)
+            check_robots = self.settings.robots if robots is None else robots
+            if check_robots and purpose == "page" and (why := self.robots.refusal(target)):
+                return self._log(self._failed(url, why, started, refused=True), purpose, source)
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        attempt = 0
+        while True:
+            with self.gate.admit(host_key, spaced=not trusted):
+                result, timed_out = self._attempt(url, target, headers, time.monotonic())
+            result = _with(result, attempts=attempt + 1)
+            self._log(result, purpose, source)
+            if isinstance(result.error, str) and result.error.startswith("ConnectError"):
+                self.gate.mark_down(host_key, result.error)
+            if result.retry_after is not None:
+                self.gate.pause(host_key, min(result.retry_after, self.settings.max_retry_wait))
+            retryable = timed_out or result.status in RETRYABLE_STATUSES
+            if not retryable or attempt >= self.settings.max_retries:
+                return _with(result, duration_ms=int((time.monotonic() - started) * 1000))
+            delay = result.retry_after
+            if delay is None:
+                delay = backoff_delay(attempt, base=self.settings.backoff_base, cap=self.settings.backoff_cap)
+            elif delay > self.settings.max_retry_wait:
+                note = f"; Retry-After {delay:.0f} s exceeds {self.settings.max_retry_wait:.0f} s, not retried"
+                return _with(result, error=f"{result.error}{note}")
+            self.gate.pause(host_key, delay)
+            attempt += 1
+
+    def get_many(
+        self, urls: Iterable[str], *, purpose: str = "page", sources: Iterable[str | None] | None = None
+    ) -> list[HttpResult]:
+        """GET each URL concurrently under the caps; `sources` labels each request in the log."""
+        urls = list(urls)
+        labels = list(sources) if sources is not None else [None] * len(urls)
+        jobs = list(zip(urls, labels, strict=True))
+        if len(jobs) <= 1:
+            return [self.get(u, purpose=purpose, source=s) for u, s in jobs]
+        with ThreadPoolExecutor(max_workers=self.settings.max_workers) as pool:
+            return list(pool.map(lambda job: self.get(job[0], purpose=purpose, source=job[1]), jobs))
+
+    def drain_events(self) -> list[FetchEvent]:
+        """Every request made since the last drain, in the order they finished."""
+        with self._events_lock:
+            events, self._events = self._events, []
+        return events
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> HttpFetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- internals --------------------------------------------------------------------------------
+
+    def _is_trusted(self, target: str) -> bool:
+        try:
+            return origin_of(httpx.URL(target)) in self.trusted
+        except httpx.InvalidURL:
+            return False
+
+    def _precheck(self, target: str, host_key: str) -> str | None:
+        """Refuse early: an unusable URL, a host the guard refuses, or a host already found unreachable."""
+        try:
+            parsed = httpx.URL(target)
+        except httpx.InvalidURL as exc:
+            return f"InvalidURL: {exc}"
+        if parsed.scheme not in {"http", "https"} or not parsed.host:
+            return f"UnsupportedProtocol: {target[:80]}"
+        if down := self.gate.down_reason(host_key):
+            return f"host unreachable earlier in this run ({down})"
+        port = parsed.port or (443 if parsed.scheme == "https" else 80)
+        try:
+            vet_host(
+                parsed.host, port, self.settings.policy, self.resolver or system_resolver, system=self.resolver is None
+            )
+        except RefusedHost as exc:
+            return _describe(exc)
+        except httpx.ConnectError:
+            return None  # the request itself meets the same failure and records it
+        return None
+
+    def _fetch_robots(self, robots_url: str) -> RobotsAnswer:
+        r = self.get(robots_url, purpose="robots", robots=False)
+        return RobotsAnswer(status=r.status, body=r.body if r.ok else b"", error=r.error)
+
+    def _apply_rules(self, host_key: str, rules: HostRules) -> None:
+        if rules.crawl_delay:
+            self.gate.set_interval(host_key, rules.crawl_delay)
+
+    def _failed(self, url: str, error: str, started: float, *, refused: bool = False) -> HttpResult:
+        return HttpResult(
+            url=url,
+            final_url=url,
+            status=None,
+            error=error,
+            duration_ms=int((time.monotonic() - started) * 1000),
+            refused=refused,
+        )
+
+    def _log(self, result: HttpResult, purpose: str, source: str | None) -> HttpResult:
+        event = FetchEvent(
+            url=result.url,
+            purpose=purpose,
+            source=source,
+            status=result.status,
+            bytes=len(result.body),
+            duration_ms=result.duration_ms,
+            error=result.error,
+            fetched_at=datetime.now(),
+        )
+        with self._events_lock:
+            self._events.append(event)
+        return result
+
+    def _attempt(self, url: str, target: str, headers: dict[str, str], started: float) -> tuple[HttpResult, bool]:
+        try:
+            return self._get(url, target, headers, started), False
+        except (httpx.HTTPError, ResponseTooLarge, ResponseTooSlow, ValueError) as exc:
+            return self._failed(url, _describe(exc), started), isinstance(exc, httpx.TimeoutException)
+
+    def _get(self, url: str, target: str, headers: dict[str, str], started: float) -> HttpResult:
+        deadline = started + self.settings.total_timeout
+        with self._client.stream("GET", target, headers=headers) as response:
+            declared = response.headers.get("content-length")
+            if declared and declared.isdigit() and int(declared) > self.settings.max_bytes:
+                raise ResponseTooLarge(f"content-length {declared} exceeds {self.settings.max_bytes} bytes")
+            chunks: list[bytes] = []
+            size = 0
+            # iter_bytes decompresses, so this also bounds gzip bombs by their inflated size.
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > self.settings.max_bytes:
+                    raise ResponseTooLarge(f"body exceeds {self.settings.max_bytes} bytes")
+                if time.monotonic() > deadline:
+                    raise ResponseTooSlow(f"body not complete after {self.settings.total_timeout:.0f} s")
+                chunks.append(chunk)
+            final_url = url if target != url else str(response.url)
+            status = response.status_code
+            ok = 200 <= status < 300 or (status == 304 and bool(headers))
+            retry_after = None
+            if status in RETRY_AFTER_STATUSES:
+                retry_after = parse_retry_after(response.headers.get("retry-after"))
+            return HttpResult(
+                url=url,
+                final_url=final_url,
+                status=status,
+                body=b"".join(chunks),
+                content_type=response.headers.get("content-type"),
+                error=None if ok else f"HTTP {status}",
+                duration_ms=int((time.monotonic() - started) * 1000),
+                etag=response.headers.get("etag"),
+                last_modified=response.headers.get("last-modified"),
+                retry_after=retry_after,
+            )
+
+
+def _with(result: HttpResult, **changes: object) -> HttpResult:
+    return replace(result, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,142 @@
+"""`make serve`: one machine runs the prefect.yaml schedules with `prefect.serve`, beside a local server.
+
+The deployments are built from prefect.yaml itself, so the one-machine schedules and the work-pool
+deployments stay the same.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from warehouse.db import PROJECT_ROOT
+
+PREFECT_YAML = PROJECT_ROOT / "prefect.yaml"
+DEFAULT_PORT = 4200
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeploymentSpec:
+    name: str
+    entrypoint: str
+    description: str
+    parameters: dict[str, Any]
+    intervals: tuple[timedelta, ...]
+    crons: tuple[tuple[str, str | None], ...]
+    concurrency_limit: int | None
+    collision_strategy: str | None
+    work_pool: str | None = None
+
+
+def read_deployments(path: Path = PREFECT_YAML) -> list[DeploymentSpec]:
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    specs = []
+    for item in document.get("deployments") or []:
+        schedules = item.get("schedules") or []
+        limit = item.get("concurrency_limit")
+        specs.append(
+            DeploymentSpec(
+                name=item["name"],
+                entrypoint=item["entrypoint"],
+                description=item.get("description", ""),
+                parameters=dict(item.get("parameters") or {}),
+                intervals=tuple(timedelta(seconds=s["interval"]) for s in schedules if "interval" in s),
+                crons=tuple((s["cron"], s.get("timezone")) for s in schedules if "cron" in s),
+                concurrency_limit=(limit.get("limit") if isinstance(limit, dict) else limit),
+                collision_strategy=(limit.get("collision_strategy") if isinstance(limit, dict) else None),
+                work_pool=(item.get("work_pool") or {}).get("name"),
+            )
+        )
+    return specs
+
+
+def load_flow(entrypoint: str) -> Any:
+    """`flows/ingest.py:ingest` -> the flow object from module flows.ingest."""
+    file_part, _, attribute = entrypoint.partition(":")
+    module = importlib.import_module(file_part.removesuffix(".py").replace("/", "."))
+    return getattr(module, attribute)
+
+
+def _schedules_and_limit(spec: DeploymentSpec) -> tuple[list[Any], Any]:
+    from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+    from prefect.schedules import Cron, Interval
+
+    schedules = [Interval(i) for i in spec.intervals] + [Cron(c, timezone=tz) for c, tz in spec.crons]
+    limit: ConcurrencyLimitConfig | None = None
+    if spec.concurrency_limit is not None:
+        limit = ConcurrencyLimitConfig(
+            limit=spec.concurrency_limit,
+            collision_strategy=ConcurrencyLimitStrategy(spec.collision_strategy or "ENQUEUE"),
+        )
+    return schedules, limit
+
+
+def deploy_to_pools(specs: list[DeploymentSpec], source: Path = PROJECT_ROOT) -> list[str]:
+    """Register each deployment on its prefect.yaml work pool, with code read from `source` on the worker.
+
+    What `prefect deploy --all` does, without its closing worker look-up that prefect 3.8.8's client
+    sends malformed (HTTP 422 after the deployments were saved). Returns the deployment ids.
+    """
+    from prefect import flow as prefect_flow
+
+    ids = []
+    for spec in specs:
+        if spec.work_pool is None:
+            raise ValueError(f"deployment {spec.name!r} names no work_pool in prefect.yaml")
+        schedules, limit = _schedules_and_limit(spec)
+        remote = prefect_flow.from_source(source=str(source), entrypoint=spec.entrypoint)
+        deployment = remote.to_deployment(  # type: ignore[union-attr]
+            name=spec.name,
+            work_pool_name=spec.work_pool,
+            description=spec.description,
+            parameters=spec.parameters,
+            schedules=schedules,
+            concurrency_limit=limit,
+        )
+        ids.append(str(deployment.apply()))  # type: ignore[union-attr]
+    return ids
+
+
+def runner_deployments(specs: list[DeploymentSpec]) -> list[Any]:
+    deployments = []
+    for spec in specs:
+        schedules, limit = _schedules_and_limit(spec)
+        deployments.append(
+            load_flow(spec.entrypoint).to_deployment(
+                name=spec.name,
+                description=spec.description,
+                parameters=spec.parameters,
+                schedules=schedules,
+                concurrency_limit=limit,
+            )
+        )
+    return deployments
+
+
+def serve_forever(port: int = DEFAULT_PORT) -> None:
+    """Start (or reuse) the API on 127.0.0.1 and serve every prefect.yaml deployment until interrupted."""
+    from flows.ops.prefect_server import prefect_environment, start_server, stop_server, wait_healthy
+
+    prefect_environment()
+    configured = os.environ.get("PREFECT_API_URL")
+    proc = None
+    if not configured:
+        api_url = f"http://127.0.0.1:{port}/api"
+        log_path = Path(os.environ["PREFECT_HOME"]) / "server.log"
+        proc = start_server(port, log_path)
+        wait_healthy(api_url, proc, log_path)
+        os.environ["PREFECT_API_URL"] = api_url
+        print(f"Prefect dashboard: http://127.0.0.1:{port}  (server log: {log_path})", flush=True)
+    try:
+        from prefect import serve
+
+        serve(*runner_deployments(read_deployments()))
+    finally:
+        if proc is not None:
+            stop_server(proc)

@@ -1,0 +1,115 @@
+"""The report flow: read the report views, write an HTML report and a Markdown digest, publish artifacts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from flows.ops import progress
+from flows.ops.db_lock import hold_database
+from flows.report.periods import parse_since
+from flows.report.render import render_html, render_markdown, story_table_rows
+from warehouse import db
+from warehouse.report_data import ReportData, collect_report
+
+DEFAULT_REPORTS_DIR = db.PROJECT_ROOT / "reports"
+STAGE = "report"
+STEPS = 4
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportFiles:
+    html: Path
+    markdown: Path
+
+
+@task(name="collect-report-data", cache_policy=NO_CACHE)
+def collect(db_file: Path, since: datetime, until: datetime, per_topic: int) -> ReportData:
+    con = db.connect(db_file)
+    try:
+        return collect_report(con, since, until, per_topic=per_topic)
+    finally:
+        con.close()
+
+
+@task(name="write-report-files", cache_policy=NO_CACHE)
+def write_files(data: ReportData, out_dir: Path, db_file: Path) -> ReportFiles:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stamp = f"{data.until:%Y-%m-%d}"
+    files = ReportFiles(html=out_dir / f"report-{stamp}.html", markdown=out_dir / f"digest-{stamp}.md")
+    html = render_html(data, generated_at=datetime.now(), database=str(db_file))
+    markdown = render_markdown(data)
+    files.html.write_text(html, encoding="utf-8")
+    files.markdown.write_text(markdown, encoding="utf-8")
+    # Stable names for bookmarks and for whatever publishes the newest report.
+    (out_dir / "latest.html").write_text(html, encoding="utf-8")
+    (out_dir / "latest.md").write_text(markdown, encoding="utf-8")
+    return files
+
+
+@task(name="publish-artifacts", cache_policy=NO_CACHE)
+def publish(data: ReportData, files: ReportFiles) -> None:
+    create_markdown_artifact(
+        key="newswatch-digest",
+        markdown=files.markdown.read_text(encoding="utf-8"),
+        description="Top stories per topic for the report period",
+    )
+    create_table_artifact(
+        key="newswatch-top-stories",
+        table=story_table_rows(data),
+        description="Top stories per topic: outlets, articles, last update",
+    )
+    create_link_artifact(
+        key="newswatch-report-html",
+        link=files.html.resolve().as_uri(),
+        link_text=files.html.name,
+        description="The HTML report with charts, on the machine that ran the flow",
+    )
+
+
+@flow(name="newswatch-report", log_prints=True)
+def report(
+    db_path: str | None = None,
+    since: str = "7d",
+    out_dir: str | None = None,
+    per_topic: int = 5,
+    lock_wait_s: float = 1800.0,
+) -> dict[str, Any]:
+    """Write reports/report-DATE.html (charts) and reports/digest-DATE.md for stories seen since `since`."""
+    logger = get_run_logger()
+    until = datetime.now()
+    start = parse_since(since, until)
+    db_file = Path(db_path) if db_path else db.default_db_path()
+    if not db_file.exists():
+        raise FileNotFoundError(f"no database at {db_file}; run the ingest flow first")
+    progress.advance(STAGE, 0, total=STEPS)
+    # Waits for a running ingest to finish rather than reading a database mid-write.
+    with hold_database(db_file, "report", wait_s=lock_wait_s):
+        data = collect(db_file, start, until, per_topic)
+    progress.advance(STAGE)
+    files = write_files(data, Path(out_dir) if out_dir else DEFAULT_REPORTS_DIR, db_file)
+    progress.advance(STAGE)
+    publish(data, files)
+    progress.advance(STAGE, 2)
+    logger.info(
+        "report: %d stories, %d topics; wrote %s and %s",
+        data.totals.stories,
+        len(data.topics()),
+        files.html,
+        files.markdown,
+    )
+    return {
+        "html": str(files.html),
+        "markdown": str(files.markdown),
+        "stories": data.totals.stories,
+        "top_stories": len(data.top_stories),
+        "topics": data.topics(),
+        "since": start.isoformat(timespec="minutes"),
+        "until": until.isoformat(timespec="minutes"),
+    }

@@ -1,0 +1,182 @@
+"""The story index in DuckDB: candidate look-ups for the same-story stage, and its rows at load time.
+
+Only the articles sharing rare terms with the batch, within the date window, leave the database,
+so memory stays flat however many articles are stored.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import duckdb
+
+from extractors.dedup.story_links import (
+    CANDIDATES_PER_ARTICLE,
+    WINDOW_DAYS,
+    IndexedArticle,
+    StoryIndex,
+    weighted_terms,
+)
+from extractors.records import ProcessedArticle, StoryProfile
+from warehouse.bulk import Table, bulk_insert, bulk_merge, key_list, rows_of
+
+# Terms in more than this share of indexed articles say little about which event it is; they
+# still weigh in the cosine but do not fetch candidates (keeps the join small at a million articles).
+RETRIEVAL_MAX_DF_SHARE = 0.1
+DOCUMENT_COUNT_TERM = ""  # a word is never empty, so this row of story_term_df counts indexed articles
+
+
+def _document_frequencies(con: duckdb.DuckDBPyConnection, terms: list[str]) -> dict[str, int]:
+    rows = con.execute("SELECT term, df FROM story_term_df WHERE term IN (SELECT unnest(?))", [terms]).fetchall()
+    return {term: int(df) for term, df in rows}
+
+
+def _story_terms_between(low: date | None, high: date | None) -> tuple[str, list[Any]]:
+    """story_terms rows published between `low` and `high` or undated, as a FROM-clause source. Rows arrive
+    roughly in publication order, so DuckDB skips the row groups outside a plain date range; it scans them
+    all behind `published IS NULL OR published BETWEEN ...` (1.4 s against 0.03 s at a million articles)."""
+    if low is None or high is None:
+        return "story_terms", []
+    columns = "term, article_id, count, published"
+    return (
+        f"(SELECT {columns} FROM story_terms WHERE published BETWEEN ?::DATE AND ?::DATE"
+        f" UNION ALL SELECT {columns} FROM story_terms WHERE published IS NULL)",
+        [low, high],
+    )
+
+
+def _candidates(
+    con: duckdb.DuckDBPyConnection, profiles: list[StoryProfile], index: StoryIndex
+) -> dict[str, date | None]:
+    """The stored articles (and their dates) sharing the most retrieval weight with each batch article,
+    within WINDOW_DAYS of it. A dated article looks within the batch's window; an undated one everywhere."""
+    max_df = max(2, int(index.documents * RETRIEVAL_MAX_DF_SHARE))
+    query: dict[bool, list[tuple[str, str, float, date | None]]] = {True: [], False: []}
+    for p in profiles:
+        vector = weighted_terms(p.counts, index.document_frequency, index.documents)
+        query[p.published is not None].extend(
+            (p.article_id, term, w, p.published)
+            for term, w in vector.items()
+            if 0 < index.document_frequency.get(term, 0) <= max_df
+        )
+    dates = [p.published for p in profiles if p.published is not None]
+    window = timedelta(days=WINDOW_DAYS)
+    parts, params = [], []
+    for dated, pairs in query.items():
+        if not pairs:
+            continue
+        source, source_params = (
+            _story_terms_between(min(dates) - window, max(dates) + window) if dated else ("story_terms", [])
+        )
+        qid, term, weight, published = (list(col) for col in zip(*pairs, strict=True))
+        parts.append(
+            "SELECT q.qid, st.article_id, st.published, q.w FROM"
+            " (SELECT unnest(?) AS qid, unnest(?) AS term, unnest(?) AS w, unnest(?::DATE[]) AS qdate) q"
+            f" JOIN {source} st USING (term)"
+            " WHERE q.qdate IS NULL OR st.published IS NULL OR abs(date_diff('day', st.published, q.qdate)) <= ?"
+        )
+        params += [qid, term, weight, published, *source_params, WINDOW_DAYS]
+    if not parts:
+        return {}
+    rows = con.execute(
+        "SELECT article_id, published FROM ("
+        "  SELECT qid, article_id, any_value(published) AS published,"
+        "   row_number() OVER (PARTITION BY qid ORDER BY sum(w) DESC, article_id) AS rank"
+        f"  FROM ({' UNION ALL '.join(parts)}) GROUP BY qid, article_id"
+        " ) WHERE rank <= ?",
+        [*params, CANDIDATES_PER_ARTICLE],
+    ).fetchall()
+    return dict(sorted(rows))
+
+
+def story_index(
+    con: duckdb.DuckDBPyConnection, items: list[ProcessedArticle], profiles: list[StoryProfile]
+) -> StoryIndex:
+    """Document frequencies for the batch's terms, stored candidates, and the stories copies point to."""
+    vocabulary = sorted({term for p in profiles for term, _ in p.counts})
+    document_frequency = _document_frequencies(con, [DOCUMENT_COUNT_TERM, *vocabulary])
+    index = StoryIndex(documents=document_frequency.pop(DOCUMENT_COUNT_TERM, 0), document_frequency=document_frequency)
+    matched = [i.duplicate.matched_article_id for i in items if i.duplicate is not None]
+    candidates = _candidates(con, profiles, index)
+    wanted = sorted(set(matched) | set(candidates))
+    if wanted:
+        with key_list(con, "_story_wanted", wanted) as keys:
+            for article_id, story_id in con.execute(
+                f"WITH {rows_of('article_stories', 's', f'JOIN {keys} ON s.article_id = key')}"
+                " SELECT article_id, story_id FROM article_stories_rows"
+            ).fetchall():
+                index.story_of[article_id] = story_id
+    if candidates:
+        dated = [d for d in candidates.values() if d is not None]
+        source, params = _story_terms_between(min(dated, default=None), max(dated, default=None))
+        with key_list(con, "_story_candidates", list(candidates)) as keys:
+            rows = con.execute(
+                f"SELECT st.article_id, st.term, st.count FROM {source} st JOIN {keys} ON st.article_id = key", params
+            ).fetchall()
+        terms: dict[str, list[tuple[str, float]]] = {}
+        for article_id, term, count in rows:
+            terms.setdefault(article_id, []).append((term, count))
+        for article_id, published in candidates.items():
+            if article_id in terms:
+                index.candidates[article_id] = IndexedArticle(
+                    article_id=article_id,
+                    story_id=index.story_of.get(article_id, article_id),
+                    published=published,
+                    terms=tuple(sorted(terms[article_id])),
+                )
+    return index
+
+
+def story_rows(items: list[ProcessedArticle], new_ids: set[str]) -> dict[str, list[list[Any]]]:
+    """Rows for one load. Terms and frequencies only for articles not stored before, so reruns add nothing."""
+    rows: dict[str, list[list[Any]]] = {"stories": [], "terms": [], "df": []}
+    df: dict[str, int] = {}
+    for item in items:
+        link = item.story
+        if link is None:
+            continue
+        rows["stories"].append(
+            [link.article_id, link.story_id, link.kind, link.score, link.matched_article_id, link.detail]
+        )
+        if link.article_id not in new_ids or not link.indexed_terms:
+            continue
+        df[DOCUMENT_COUNT_TERM] = df.get(DOCUMENT_COUNT_TERM, 0) + 1
+        published = item.article.published
+        rows["terms"].extend([term, link.article_id, count, published] for term, count in link.indexed_terms)
+        for term in link.vocabulary:
+            df[term] = df.get(term, 0) + 1
+    rows["df"] = [[term, n] for term, n in sorted(df.items())]
+    return rows
+
+
+STORY_TABLES = {
+    "stories": Table(
+        name="article_stories",
+        columns=(
+            ("article_id", "VARCHAR"),
+            ("story_id", "VARCHAR"),
+            ("kind", "VARCHAR"),
+            ("score", "DOUBLE"),
+            ("matched_article_id", "VARCHAR"),
+            ("detail", "VARCHAR"),
+        ),
+        key=("article_id",),
+        owner="article_id",
+    ),
+    "terms": Table(
+        name="story_terms",
+        columns=(("term", "VARCHAR"), ("article_id", "VARCHAR"), ("count", "DOUBLE"), ("published", "DATE")),
+        key=("term", "article_id"),
+        owner="article_id",
+    ),
+}
+TERM_DF = Table(name="story_term_df", columns=(("term", "VARCHAR"), ("df", "BIGINT")), key=("term",))
+
+
+def write_stories(con: duckdb.DuckDBPyConnection, items: list[ProcessedArticle], new_ids: set[str]) -> None:
+    """Write inside the caller's transaction (the batch load), one statement per table."""
+    rows = story_rows(items, new_ids)
+    for name, table in STORY_TABLES.items():
+        bulk_insert(con, table, rows[name], new_ids)
+    bulk_merge(con, TERM_DF, rows["df"], {"df": f"{TERM_DF.name}.df + _bulk_{TERM_DF.name}.df"})
