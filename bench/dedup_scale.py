@@ -207,8 +207,8 @@ def main() -> None:
         return run_store(args.store, args.analyzed, args.batch, args.first, args.batches, args.profile_out)
 
     from extractors.analysis import analyze_article
-    from extractors.tagging.topics import load_taxonomy
-    from flows.ingest.flow import DEFAULT_TOPICS
+    from flows.seed_files import load_taxonomy
+    from flows.settings import DEFAULT_TOPICS
 
     sizes = sorted(int(s) for s in args.sizes.split(","))
     extra = 4 if args.profile else 0

@@ -65,7 +65,7 @@ def main(argv: list[str]) -> None:
     for name in silent:
         print(f"no entries and no error: {name}")
     if summary is not None:
-        print(f"summary feeds={summary['feeds']} entries={summary['entries']} fetch_errors={summary['fetch_errors']}")
+        print(f"summary feeds={summary.feeds} entries={summary.entries} fetch_errors={summary.fetch_errors}")
     print(
         f"requests={server.requests['total']} page_requests={pages[0] if pages else 0}"
         f" pages_refused={refused[0] if refused else 0} seconds={seconds:.1f} relevance={relevance}"

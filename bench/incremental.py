@@ -53,19 +53,17 @@ def main(argv: list[str]) -> None:
             write_sources(sources, server.base_url, names)
             db_path = str(Path(tmp) / "bench.duckdb")
             first = run_ingest(db_path=db_path, feeds_file=str(sources), capture=False)
-            print(f"first run: feeds={first['feeds']} new={first['new_articles']} requests={dict(server.requests)}")
+            print(f"first run: feeds={first.feeds} new={first.new_articles} requests={dict(server.requests)}")
             server.requests.clear()
             started = time.monotonic()
             second = run_ingest(db_path=db_path, feeds_file=str(sources), capture=False)
             seconds = time.monotonic() - started
             counts = dict(server.requests)
-    print(
-        f"second run: feeds={second['feeds']} new_articles={second['new_articles']} requests={counts} {seconds:.1f} s"
-    )
+    print(f"second run: feeds={second.feeds} new_articles={second.new_articles} requests={counts} {seconds:.1f} s")
     print(
         f"feeds={feeds} rerun_requests={counts.get('total', 0)} rerun_conditional={counts.get('conditional', 0)}"
-        f" rerun_not_modified={counts.get('304', 0)} rerun_parsed={second['feeds'].get('parsed', 0)}"
-        f" rerun_new_articles={second['new_articles']}"
+        f" rerun_not_modified={counts.get('304', 0)} rerun_parsed={second.feeds.get('parsed', 0)}"
+        f" rerun_new_articles={second.new_articles}"
     )
 
 

@@ -26,9 +26,9 @@ from pathlib import Path
 from extractors.analysis import analyze_article
 from extractors.article.extract import ExtractionError, extract_article
 from extractors.records import Article, FeedEntry, FetchedPage
-from extractors.tagging.topics import load_taxonomy
 from flows.ingest.batches import store_analyzed
-from flows.ingest.flow import DEFAULT_TOPICS
+from flows.seed_files import load_taxonomy
+from flows.settings import DEFAULT_TOPICS
 from warehouse import db
 
 BATCH = 25

@@ -19,9 +19,9 @@ from pathlib import Path
 from extractors.analysis import analyze_article
 from extractors.article.urls import article_id
 from extractors.records import Article
-from extractors.tagging.topics import load_taxonomy
 from flows.ingest.batches import store_analyzed
-from flows.ingest.flow import DEFAULT_TOPICS
+from flows.seed_files import load_taxonomy
+from flows.settings import DEFAULT_TOPICS
 from warehouse import db
 
 BATCH = 25

@@ -20,6 +20,7 @@ from pathlib import Path
 import trafilatura
 
 from bench.corpus import Corpus, SeparateCorpusServer, read_pages, use_local_env
+from flows.ingest.summary import RunSummary
 from flows.ops.prefect_server import prefect_api
 
 # Any request a library makes to a host other than loopback goes to a closed local port and fails.
@@ -37,7 +38,7 @@ def time_trafilatura(corpus: Corpus) -> float:
     return corpus.n_pages / (time.perf_counter() - started)
 
 
-def time_pipeline(server: SeparateCorpusServer, workdir: Path, batch_size: int) -> tuple[float, dict[str, object]]:
+def time_pipeline(server: SeparateCorpusServer, workdir: Path, batch_size: int) -> tuple[float, RunSummary]:
     feeds = workdir / "feeds.toml"
     feeds.write_text(server.feeds_toml(), encoding="utf-8")
     from flows.ingest.flow import ingest
@@ -91,8 +92,8 @@ def main() -> None:
         with prefect_api():
             pipe_pps, summary = time_pipeline(server, workdir, args.batch_size)
         print(
-            f"pipeline: {pipe_pps:.1f} pages/s; new={summary['new_articles']} "
-            f"duplicates={summary['duplicates']} rejected={summary['rejected']}",
+            f"pipeline: {pipe_pps:.1f} pages/s; new={summary.new_articles} "
+            f"duplicates={summary.duplicates} rejected={summary.rejected}",
             flush=True,
         )
         np_pps, np_failures = time_newspaper4k(server, min(args.newspaper_pages, args.pages))

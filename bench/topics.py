@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extractors.records import Article
-from extractors.tagging.topics import Taxonomy, load_taxonomy, tag_article
-
-DEFAULT_TOPICS = Path(__file__).resolve().parent.parent / "seeds" / "topics.toml"
+from extractors.tagging.topics import Taxonomy, tag_article
+from flows.seed_files import load_taxonomy
+from flows.settings import DEFAULT_TOPICS
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,13 +1,10 @@
-"""Pure batch stages around analysis: entry selection, seed loading, and the dedup judgement."""
+"""Pure batch stages around analysis: entry selection and the dedup judgement."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from extractors.article.seed_text import seed_to_article
 from extractors.article.urls import canonical_url
 from extractors.dedup.ladder import KnownFingerprints, judge_batch
-from extractors.records import AnalyzedArticle, Article, FeedEntry, ProcessedArticle
+from extractors.records import AnalyzedArticle, FeedEntry, ProcessedArticle
 
 
 def unique_entries(entries: list[FeedEntry]) -> list[tuple[str, FeedEntry]]:
@@ -20,10 +17,6 @@ def unique_entries(entries: list[FeedEntry]) -> list[tuple[str, FeedEntry]]:
             seen.add(url)
             out.append((url, entry))
     return out
-
-
-def load_seed_articles(corpus_dir: Path) -> list[Article]:
-    return [seed_to_article(p.name, p.read_text(encoding="utf-8")) for p in sorted(corpus_dir.glob("*.txt"))]
 
 
 def judge_analyzed(items: list[AnalyzedArticle], known: KnownFingerprints) -> list[ProcessedArticle]:

@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict, dataclass, field
 from itertools import islice
-from pathlib import Path
-from typing import Any
 
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
 from extractors.sources.warc import iter_warc_pages
-from extractors.tagging.entities import load_gazetteer
-from extractors.tagging.relevance import load_query
-from extractors.tagging.topics import load_taxonomy
+from flows import seed_files, settings
 from flows.ingest.analysis_pool import Analyzer
 from flows.ingest.batches import BatchOutcome, process_pages
-from flows.ingest.flow import CORPUS_DIR, DEFAULT_ENTITIES, DEFAULT_RELEVANCE, DEFAULT_TOPICS, load_seeds
+from flows.ingest.plan import load_seeds
 from flows.ingest.screening import Screen
-from warehouse import db, load, lookups, source_health
+from flows.ops.open_db import open_for_writing
+from warehouse import load, lookups, source_health
+
+
+@dataclass(frozen=True, kw_only=True)
+class BackfillSummary:
+    run_id: str
+    records: int
+    already_stored: int
+    skipped_off_topic: int
+    rejected: int
+    new_articles: int
+    duplicates: dict[str, int] = field(default_factory=dict)
+    tags: dict[str, int] = field(default_factory=dict)
 
 
 @flow(name="newswatch-backfill-warc", log_prints=True)
@@ -28,23 +38,19 @@ def backfill_warc(
     db_path: str | None = None,
     relevance: bool = True,
     batch_size: int = 50,
-) -> dict[str, Any]:
+) -> BackfillSummary:
     """Load the HTML responses of WARC files. Pages have no feed title, so relevance is judged on the full text."""
-    logger = get_run_logger()
+    env = settings.load_settings()
     run_id = str(flow_run.get_id() or uuid.uuid4())
-    taxonomy = load_taxonomy(DEFAULT_TOPICS)
-    gazetteer = load_gazetteer(DEFAULT_ENTITIES)
+    tagging = seed_files.load_tagging(settings.DEFAULT_TOPICS, settings.DEFAULT_ENTITIES)
+    query = seed_files.load_query(settings.DEFAULT_RELEVANCE) if relevance else None
     # WARC records arrive one batch at a time from disk, so analysis runs here, batch by batch.
-    analyzer = Analyzer(
-        taxonomy, gazetteer, topics_file=DEFAULT_TOPICS, entities_file=DEFAULT_ENTITIES, expected_pages=0
-    )
-    con = db.connect(Path(db_path) if db_path else None)
-    screen = Screen(query=load_query(DEFAULT_RELEVANCE) if relevance else None)
+    analyzer = Analyzer(tagging, expected_pages=0, workers=1)
     total = BatchOutcome()
     records = already = 0
-    try:
+    with open_for_writing(db_path or env.location, env.warehouse, purpose="WARC backfill", wait_s=300.0) as con:
         load.start_run(con, run_id)
-        load_seeds(con, CORPUS_DIR, taxonomy, run_id, gazetteer)
+        load_seeds(con, settings.CORPUS_DIR, run_id, *tagging.models())
         for path in paths:
             with open(path, "rb") as stream:
                 pages = iter_warc_pages(stream, source=source)
@@ -54,20 +60,18 @@ def backfill_warc(
                     seen = lookups.seen_urls(con, urls) | source_health.skipped_urls(con, urls)
                     todo = [p for p in batch if p.canonical_url not in seen]
                     already += len(batch) - len(todo)
-                    screen.undecided.update(p.canonical_url for p in todo)
+                    screen = Screen(query=query, undecided=frozenset(p.canonical_url for p in todo))
                     total.add(process_pages(con, todo, analyzer, run_id, screen))
-        summary = {
-            "run_id": run_id,
-            "records": records,
-            "already_stored": already,
-            "skipped_off_topic": screen.skipped,
-            "rejected": total.rejected,
-            "new_articles": total.new_articles,
-            "duplicates": dict(total.duplicates),
-            "tags": dict(total.tags),
-        }
-        load.finish_run(con, run_id, summary)
-        logger.info("WARC backfill: %s", summary)
-        return summary
-    finally:
-        con.close()
+        summary = BackfillSummary(
+            run_id=run_id,
+            records=records,
+            already_stored=already,
+            skipped_off_topic=total.skipped_off_topic,
+            rejected=total.rejected,
+            new_articles=total.new_articles,
+            duplicates=dict(total.duplicates),
+            tags=dict(total.tags),
+        )
+        load.finish_run(con, run_id, asdict(summary))
+    get_run_logger().info("WARC backfill: %s", summary)
+    return summary

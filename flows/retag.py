@@ -1,4 +1,5 @@
-"""`newswatch retag`: tag stored articles again after the taxonomy (or gazetteer) changed, without refetching.
+"""Tag stored articles again after the taxonomy (or gazetteer) changed, without refetching (`newswatch retag`,
+and every ingest run whose taxonomy or gazetteer version was never applied to all stored articles).
 
 New rows carry the new tagger_version / gazetteer_version; older rows stay, and the `current_tags` and
 `current_entities` views show the newest. Running it twice with the same files writes nothing the second time.
@@ -6,19 +7,14 @@ New rows carry the new tagger_version / gazetteer_version; older rows stay, and 
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import Annotated
+from dataclasses import dataclass, field
 
 import duckdb
-import typer
 
-from extractors.tagging.entities import Gazetteer, load_gazetteer
+from extractors.tagging.entities import Gazetteer
 from extractors.tagging.entities import extract_batch as extract_entity_batch
-from extractors.tagging.topics import Taxonomy, load_taxonomy, tag_batch
-from warehouse import db
+from extractors.tagging.topics import Taxonomy, tag_batch
 from warehouse.tag_versions import (
     all_tagged_with,
     count_rows,
@@ -26,8 +22,6 @@ from warehouse.tag_versions import (
     stored_article_batches,
     write_versioned_rows,
 )
-
-SEEDS_DIR = db.PROJECT_ROOT / "seeds"
 
 
 @dataclass(kw_only=True)
@@ -76,35 +70,3 @@ def retag_if_versions_changed(
     if all_tagged_with(con, taxonomy.tagger_version, gazetteer.version if gazetteer else None):
         return None
     return retag_stored(con, taxonomy, gazetteer)
-
-
-def retag_command(
-    db_path: Annotated[
-        Path | None, typer.Option("--db", help=f"DuckDB file (default: ${db.DB_ENV} or data/newswatch.duckdb).")
-    ] = None,
-    topics: Annotated[Path, typer.Option(help="Taxonomy file.")] = SEEDS_DIR / "topics.toml",
-    entities: Annotated[Path, typer.Option(help="Entity gazetteer file.")] = SEEDS_DIR / "entities.toml",
-    with_entities: Annotated[bool, typer.Option(help="Re-extract entities too.")] = True,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-) -> None:
-    """Re-tag every stored article from its stored text with the current taxonomy; nothing is refetched."""
-    path = db_path or db.default_db_path()
-    if not path.exists():
-        typer.echo(f"No database at {path}. Run `newswatch run` first.", err=True)
-        raise typer.Exit(1)
-    taxonomy = load_taxonomy(topics)
-    gazetteer = load_gazetteer(entities) if with_entities else None
-    con = db.connect(path)
-    try:
-        summary = retag_stored(con, taxonomy, gazetteer)
-    finally:
-        con.close()
-    if as_json:
-        typer.echo(json.dumps({**asdict(summary), "topics": dict(summary.topics)}, sort_keys=True))
-        return
-    typer.echo(
-        f"{summary.articles} articles re-tagged with {summary.tagger_version}: {summary.tagged_articles} tagged, "
-        f"{summary.tag_rows_written} new tag rows ({', '.join(f'{k}={v}' for k, v in sorted(summary.topics.items()))})"
-    )
-    if gazetteer:
-        typer.echo(f"entities with {summary.gazetteer_version}: {summary.entity_rows_written} new rows")

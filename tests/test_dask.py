@@ -50,11 +50,11 @@ def test_extraction_on_a_two_worker_dask_cluster_matches_local(
         common = {"feeds_file": str(feeds), "capture": False, "live": True, "relevance": False, "batch_size": 8}
         on_dask = ingest(db_path=str(tmp_path / "dask.duckdb"), dask_address=cluster.scheduler_address, **common)  # type: ignore[attr-defined]
         local = ingest(db_path=str(tmp_path / "local.duckdb"), **common)
-    assert on_dask["fetched"] == local["fetched"] == 24
-    assert on_dask["new_articles"] == local["new_articles"] > 0
+    assert on_dask.fetched == local.fetched == 24
+    assert on_dask.new_articles == local.new_articles > 0
     assert _rows(tmp_path / "dask.duckdb") == _rows(tmp_path / "local.duckdb")
     with distributed.Client(cluster.scheduler_address) as client:  # type: ignore[attr-defined]
-        from flows.ingest import analysis_pool as analysis
+        from flows import seed_files
 
-        loaded = client.run(lambda: len(analysis._dask_models))
+        loaded = client.run(lambda: len(seed_files._taxonomies))
     assert len(loaded) == 2 and sum(loaded.values()) >= 1  # the chunks ran on the cluster's workers

@@ -3,7 +3,8 @@ from pathlib import Path
 import pytest
 
 from extractors.records import Article
-from extractors.tagging.entities import extract_entities, load_gazetteer
+from extractors.tagging.entities import extract_entities
+from flows.seed_files import load_gazetteer
 from tests.conftest import PROJECT
 from tests.helpers import seed_article
 

@@ -58,9 +58,9 @@ def test_unchanged_feeds_cost_one_conditional_request_and_no_parsing(
         feeds[f"feed {i}"] = httpserver.url_for(f"/feed{i}.xml")
     path = sources_file(tmp_path, feeds)
     first = ingest(db_path=str(db_path), feeds_file=str(path), capture=False)
-    assert first["feeds"] == {"parsed": 5} and first["entries"] == 5
+    assert first.feeds == {"parsed": 5} and first.entries == 5
     second = ingest(db_path=str(db_path), feeds_file=str(path), capture=False)
-    assert second["feeds"] == {"not_modified": 5} and second["entries"] == 0 and second["fetched"] == 0
+    assert second.feeds == {"not_modified": 5} and second.entries == 0 and second.fetched == 0
     assert [(h.plain, h.conditional) for h in handlers] == [(1, 1)] * 5
     con = db.connect(db_path)
     polls = con.execute("SELECT outcome, count(*), sum(new_items) FROM feed_polls GROUP BY ALL ORDER BY ALL").fetchall()
@@ -85,7 +85,7 @@ def test_failing_feed_is_disabled_then_probed_and_revived(
     con.close()
 
     first = ingest(db_path=str(db_path), feeds_file=str(path), capture=False)
-    assert first["failing"] == {"gone": "HTTP 404"}
+    assert first.failing == {"gone": "HTTP 404"}
     con = db.connect(db_path)
     gone = source_health.load_health(con, ["gone"])["gone"]
     assert gone.disabled and gone.failure_score == 30.5 and "reached 30" in (gone.disabled_reason or "")
@@ -93,9 +93,9 @@ def test_failing_feed_is_disabled_then_probed_and_revived(
 
     # Disabled: a manual run leaves it alone until its probe is due; a scheduled run also skips the fresh feed.
     second = ingest(db_path=str(db_path), feeds_file=str(path), capture=False)
-    assert second["sources_not_due"] == 1 and second["feeds"] == {"unchanged": 1}
+    assert second.sources_not_due == 1 and second.feeds == {"unchanged": 1}
     scheduled = ingest(db_path=str(db_path), feeds_file=str(path), capture=False, due_only=True)
-    assert scheduled["sources_not_due"] == 2 and scheduled["feeds"] == {}
+    assert scheduled.sources_not_due == 2 and scheduled.feeds == {}
 
     runner = CliRunner()
     from flows.cli.app import app
@@ -123,7 +123,7 @@ def test_failing_feed_is_disabled_then_probed_and_revived(
     )
     con.close()
     third = ingest(db_path=str(db_path), feeds_file=str(path), capture=False)
-    assert "gone" not in third["failing"]
+    assert "gone" not in third.failing
     con = db.connect(db_path)
     revived = source_health.load_health(con, ["gone"])["gone"]
     assert not revived.disabled and revived.failure_score == 0 and revived.poll_interval_s == 3600

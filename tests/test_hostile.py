@@ -109,9 +109,9 @@ def test_hostile_pages_and_feeds_are_bounded_and_recorded(
     from flows.ingest.flow import ingest
 
     summary = ingest(db_path=str(db_path), feeds_file=str(hostile_feeds), capture=False, live=True)
-    assert "huge" not in summary["failing"] and "pages" not in summary["failing"]
-    assert "ResponseTooLarge" in summary["failing"]["bomb"]
-    assert "binary" in summary["failing"]
+    assert "huge" not in summary.failing and "pages" not in summary.failing
+    assert "ResponseTooLarge" in summary.failing["bomb"]
+    assert "binary" in summary.failing
 
     con = db.connect(db_path)
     errors = dict(

@@ -8,13 +8,14 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from bench.corpus import Corpus, CorpusServer
 from extractors.analysis import analyze_article
-from extractors.pipeline import load_seed_articles
 from extractors.sources.shards import ShardSpec, shard_of
-from extractors.tagging.topics import load_taxonomy
+from flows.seed_files import load_seed_articles, load_taxonomy
+from flows.settings import DEFAULT_TOPICS, load_settings
 from tests.conftest import CAPTURE, CORPUS
 from tests.helpers import copy_of
 from tests.support.postgres import LocalPostgres
@@ -42,8 +43,13 @@ def lake(
 ) -> str:
     name = "lake_" + request.node.name.lower().replace("[", "_").replace("]", "")[:40]
     postgres.create(name)
-    monkeypatch.setenv(backend.LAKE_DATA_ENV, str(tmp_path / "lake-files"))
+    monkeypatch.setenv("NEWSWATCH_LAKE_DATA", str(tmp_path / "lake-files"))
     return postgres.lake_location(name)
+
+
+def _connect(lake: str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """As the flow opens it: the lake's data directory comes from NEWSWATCH_LAKE_DATA (the `lake` fixture)."""
+    return db.connect(lake, read_only=read_only, options=load_settings().warehouse)
 
 
 def _doubles(con: object, table: str, key: str) -> int:
@@ -52,7 +58,7 @@ def _doubles(con: object, table: str, key: str) -> int:
 
 
 def test_same_schema_files_and_views_migrate_on_ducklake(lake: str) -> None:
-    con = db.connect(lake)
+    con = _connect(lake)
     try:
         assert backend.connection_is_lake(con)
         applied = [
@@ -65,7 +71,7 @@ def test_same_schema_files_and_views_migrate_on_ducklake(lake: str) -> None:
         assert con.execute("SELECT count(*) FROM unique_articles").fetchone() == (0,)
     finally:
         con.close()
-    again = db.connect(lake)
+    again = _connect(lake)
     try:
         assert db.migrate(again) == []
         assert again.execute("SELECT claims FROM write_claims").fetchall()[0][0] >= 0
@@ -86,18 +92,18 @@ def test_lake_dialect_keeps_columns_and_drops_keys_and_indexes() -> None:
 def test_concurrent_writers_neither_lose_nor_double(lake: str) -> None:
     from flows.ingest.batches import store_analyzed
 
-    taxonomy = load_taxonomy(db.PROJECT_ROOT / "seeds" / "topics.toml")
+    taxonomy = load_taxonomy(DEFAULT_TOPICS)
     seeds = load_seed_articles(CORPUS)
     copies = [copy_of(a, f"http://127.0.0.1/copy/{n}/{i}") for n in range(3) for i, a in enumerate(seeds)]
     analyzed = [analyze_article(a, taxonomy, None) for a in [*seeds, *copies]]
     assert len(analyzed) >= 16
-    db.connect(lake).close()  # migrate once; the writers then start together
+    _connect(lake).close()  # migrate once; the writers then start together
     writers = 4
     errors: list[BaseException] = []
     barrier = threading.Barrier(writers)
 
     def write(worker: int) -> None:
-        con = db.connect(lake)
+        con = _connect(lake)
         try:
             barrier.wait()
             # Overlapping batches: every article is offered by two writers, in different orders.
@@ -115,7 +121,7 @@ def test_concurrent_writers_neither_lose_nor_double(lake: str) -> None:
     for t in threads:
         t.join()
     assert errors == []
-    con = db.connect(lake, read_only=True)
+    con = _connect(lake, read_only=True)
     try:
         stored = {r[0] for r in con.execute("SELECT article_id FROM articles").fetchall()}
         assert stored == {a.article.article_id for a in analyzed}
@@ -151,7 +157,7 @@ def test_sharded_workers_split_sources_and_take_over_a_dead_workers_shard(
     assert all(by_shard.values()), by_shard  # rendezvous hashing spreads 8 sources over 3 shards
     common = {"feeds_file": str(feeds), "capture": False, "live": True, "relevance": False, "batch_size": 8}
     # A worker for shard 2 claims its shard and dies before fetching anything: its lease stays, stale.
-    con = db.connect(lake)
+    con = _connect(lake)
     try:
         leases.claim_shards(
             con, ShardSpec(index=2, count=3), "dead-worker", timedelta(seconds=60), datetime(2020, 1, 1)
@@ -159,13 +165,13 @@ def test_sharded_workers_split_sources_and_take_over_a_dead_workers_shard(
     finally:
         con.close()
     first = ingest(db_path=lake, shard="0/3", lease_ttl_s=60, **common)
-    assert first["shards"] == [0, 2] and first["shards_taken_over"] == [2]
+    assert first.shards == [0, 2] and first.shards_taken_over == [2]
     second = ingest(db_path=lake, shard="1/3", lease_ttl_s=60, **common)
-    assert second["shards"] == [1] and second["shards_taken_over"] == []
+    assert second.shards == [1] and second.shards_taken_over == []
     feed_hits = {k: v for k, v in corpus_server.requests.items() if k.startswith("/feed/")}
     assert sorted(feed_hits) == sorted(f"/feed/{k}.xml" for k in range(8))
     assert set(feed_hits.values()) == {1}  # every feed fetched exactly once in the cycle
-    con = db.connect(lake, read_only=True)
+    con = _connect(lake, read_only=True)
     try:
         expected_pages = {f"{corpus_server.base_url}/page/{i}" for i in range(48)}
         seen = {
@@ -181,7 +187,7 @@ def test_sharded_workers_split_sources_and_take_over_a_dead_workers_shard(
     finally:
         con.close()
     # A live, running lease is not taken: a second worker for shard 1 while the first runs gets nothing.
-    con = db.connect(lake)
+    con = _connect(lake)
     try:
         leases.claim_shards(con, ShardSpec(index=1, count=3), "busy-worker", timedelta(seconds=60))
         own, taken = leases.claim_shards(con, ShardSpec(index=1, count=3), "twin-worker", timedelta(seconds=60))
@@ -200,7 +206,7 @@ def test_workers_creating_a_new_lake_at_once_all_attach_and_every_write_lands(la
     def start(worker: int) -> None:
         try:
             barrier.wait()
-            con = db.connect(lake)  # each creates, or finds being created, the same catalog
+            con = _connect(lake)  # each creates, or finds being created, the same catalog
             try:
                 load.start_run(con, f"run-{worker}")
             finally:
@@ -214,7 +220,7 @@ def test_workers_creating_a_new_lake_at_once_all_attach_and_every_write_lands(la
     for t in threads:
         t.join()
     assert errors == []
-    con = db.connect(lake, read_only=True)
+    con = _connect(lake, read_only=True)
     try:
         assert sorted(r[0] for r in con.execute("SELECT run_id FROM runs").fetchall()) == [
             f"run-{w}" for w in range(workers)

@@ -3,7 +3,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from extractors.tagging.topics import load_taxonomy
+from flows.seed_files import load_taxonomy
 from tests.conftest import PROJECT
 from tests.helpers import copy_of, judged, seed_article
 from warehouse import db, load, maintenance, stats

@@ -5,10 +5,9 @@ from pathlib import Path
 import duckdb
 from typer.testing import CliRunner
 
-from extractors.tagging.entities import load_gazetteer
-from extractors.tagging.topics import load_taxonomy
 from flows.cli.app import app
 from flows.retag import retag_stored
+from flows.seed_files import load_gazetteer, load_taxonomy
 from tests.conftest import PROJECT
 from tests.helpers import judged, seed_article
 from warehouse import db, load
@@ -106,12 +105,12 @@ def test_a_run_with_a_changed_taxonomy_retags_stored_articles_first(
     from flows.ingest.flow import ingest
 
     first = ingest(db_path=str(db_path), capture=True, live=False)
-    assert first["retagged_articles"] == 0, "a new database has nothing stored to re-tag"
+    assert first.retagged_articles == 0, "a new database has nothing stored to re-tag"
     changed = _changed_taxonomy(tmp_path)
     second = ingest(db_path=str(db_path), capture=True, live=False, topics_file=str(changed))
     con = db.connect(db_path)
     stored = con.execute("SELECT count(*) FROM articles").fetchone()[0]
-    assert second["retagged_articles"] == stored > 0
+    assert second.retagged_articles == stored > 0
     new_version = load_taxonomy(changed).tagger_version
     untagged = con.execute(
         "SELECT count(*) FROM articles a WHERE a.is_seed AND NOT EXISTS"
@@ -121,4 +120,4 @@ def test_a_run_with_a_changed_taxonomy_retags_stored_articles_first(
     assert untagged == 0, "every seed keeps a tag under the new taxonomy (all have defence or energy)"
     con.close()
     third = ingest(db_path=str(db_path), capture=True, live=False, topics_file=str(changed))
-    assert third["retagged_articles"] == 0, "the re-tag is recorded: the next run does not repeat it"
+    assert third.retagged_articles == 0, "the re-tag is recorded: the next run does not repeat it"

@@ -140,7 +140,7 @@ def test_every_source_kind_end_to_end(prefect_harness: None, site: Path, db_path
 
     u = httpserver.url_for
     first = ingest(db_path=str(db_path), feeds_file=str(site), capture=False)
-    assert first["feeds"] == {"parsed": 5} and first["sources_failing"] == 0
+    assert first.feeds == {"parsed": 5} and first.sources_failing == 0
     con = db.connect(db_path)
     articles = dict(con.execute("SELECT url, source FROM articles WHERE NOT is_seed").fetchall())
     assert articles == {
@@ -172,5 +172,5 @@ def test_every_source_kind_end_to_end(prefect_harness: None, site: Path, db_path
     con.close()
 
     second = ingest(db_path=str(db_path), feeds_file=str(site), capture=False)
-    assert second["feeds"] == {"unchanged": 4, "parsed": 1}  # GDELT is a query: asked again from the last success
-    assert second["new_articles"] == 0 and second["fetched"] == 0
+    assert second.feeds == {"unchanged": 4, "parsed": 1}  # GDELT is a query: asked again from the last success
+    assert second.new_articles == 0 and second.fetched == 0

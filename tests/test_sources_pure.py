@@ -11,7 +11,8 @@ from extractors.sources.gnews import decode_article_link, decode_entries
 from extractors.sources.poll_policy import DISABLE_AT, FeedHealth, after_poll, failure_weight, next_interval
 from extractors.sources.sitemaps import newest_children, parse_sitemap
 from extractors.tagging.language import article_language, detect_language
-from extractors.tagging.relevance import judge_entry, judge_text, load_query
+from extractors.tagging.relevance import judge_entry, judge_text
+from flows.seed_files import load_query
 from tests.conftest import PROJECT
 
 QUERY = load_query(PROJECT / "seeds" / "relevance.toml")

@@ -13,11 +13,10 @@ from extractors.article.urls import article_id
 from extractors.dedup.fingerprints import fingerprint
 from extractors.dedup.story_groups import join_groups, resolve_stories
 from extractors.dedup.story_links import LINK_THRESHOLD, StoryIndex, link_batch, profile_batch
-from extractors.pipeline import load_seed_articles
 from extractors.records import AnalyzedArticle, Article, ProcessedArticle, StoryLink
-from extractors.tagging.topics import load_taxonomy
 from flows.ingest.batches import store_analyzed
-from flows.ingest.flow import CORPUS_DIR, DEFAULT_TOPICS
+from flows.seed_files import load_seed_articles, load_taxonomy
+from flows.settings import CORPUS_DIR, DEFAULT_TOPICS
 from tests.helpers import copy_of, seed_article
 from warehouse import db
 

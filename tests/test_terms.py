@@ -6,9 +6,8 @@ import pickle
 from pathlib import Path
 
 from extractors.article.seed_text import seed_to_article
-from extractors.tagging.entities import load_gazetteer
 from extractors.tagging.terms import NeedleScanner, candidates, needle_index, needles, phrase_pattern
-from extractors.tagging.topics import load_taxonomy
+from flows.seed_files import load_gazetteer, load_taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,7 +4,8 @@ import pytest
 
 from extractors.records import Article
 from extractors.tagging.terms import phrase_pattern
-from extractors.tagging.topics import length_scale, load_taxonomy, score_topic, tag_article
+from extractors.tagging.topics import length_scale, score_topic, tag_article
+from flows.seed_files import load_taxonomy
 from tests.conftest import PROJECT
 from tests.helpers import seed_article
 

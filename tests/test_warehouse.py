@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from extractors.tagging.topics import load_taxonomy
+from flows.seed_files import load_taxonomy
 from tests.conftest import PROJECT
 from tests.helpers import copy_of, judged, seed_article
 from warehouse import db, load, lookups, stats
@@ -49,9 +49,13 @@ def test_batch_load_is_idempotent_and_dedup_reads_the_store(db_path: Path) -> No
 
 
 def test_db_path_env_override(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from flows.settings import load_settings
+
     target = tmp_path / "elsewhere.duckdb"
-    monkeypatch.setenv(db.DB_ENV, str(target))
-    assert db.default_db_path() == target
+    monkeypatch.setenv("NEWSWATCH_DB", str(target))
+    assert load_settings().location == target
+    monkeypatch.setenv("NEWSWATCH_DB", "ducklake:postgres:dbname=nw host=127.0.0.1")
+    assert load_settings().location == "ducklake:postgres:dbname=nw host=127.0.0.1"
 
 
 def test_no_key_is_stored_twice_without_primary_keys(db_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 A location is a file path, or `ducklake:<catalog>` as DuckLake spells it: `ducklake:postgres:dbname=nw host=...`
 for a PostgreSQL catalog (many machines) or `ducklake:/path/catalog.ducklake` (one machine). The data files go
-to NEWSWATCH_LAKE_DATA, a local directory or an `s3://bucket/prefix/` URL. Extensions load from their pip
+to `WarehouseOptions.lake_data`, a local directory or an `s3://bucket/prefix/` URL. Extensions load from their pip
 packages, never from the network, so a worker needs no download at start.
 
 DuckLake has no primary keys, unique constraints or indexes, so the same schema files are read with those
@@ -20,7 +20,8 @@ import re
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
@@ -28,16 +29,24 @@ import duckdb
 
 LAKE_PREFIX = "ducklake:"
 LAKE_ALIAS = "newswatch_lake"
-LAKE_DATA_ENV = "NEWSWATCH_LAKE_DATA"
-S3_ENV = {  # DuckDB secret fields for S3-compatible storage, read from the environment when set
-    "KEY_ID": "NEWSWATCH_S3_KEY_ID",
-    "SECRET": "NEWSWATCH_S3_SECRET",
-    "ENDPOINT": "NEWSWATCH_S3_ENDPOINT",
-    "REGION": "NEWSWATCH_S3_REGION",
-    "URL_STYLE": "NEWSWATCH_S3_URL_STYLE",
-    "USE_SSL": "NEWSWATCH_S3_USE_SSL",
-}
 CONFLICT_RETRIES = 30
+# DuckDB's cache, and the bound on what an ingest's memory grows by as the file grows (docs/performance.md).
+# 64 MB is too little for a checkpoint.
+DEFAULT_MEMORY_LIMIT = "128MB"
+
+
+@dataclass(frozen=True, kw_only=True)
+class WarehouseOptions:
+    """How to open the warehouse; built from the environment by flows/settings.py.
+
+    memory_limit: DuckDB's cache on the embedded file. lake_data: where DuckLake writes its data files
+    (default: beside a file catalog). s3: DuckDB secret fields (KEY_ID, SECRET, ENDPOINT, REGION, URL_STYLE,
+    USE_SSL) for an s3:// lake_data.
+    """
+
+    memory_limit: str = DEFAULT_MEMORY_LIMIT
+    lake_data: str | None = None
+    s3: Mapping[str, str] = field(default_factory=dict)
 
 
 class BackendUnavailable(RuntimeError):
@@ -89,20 +98,20 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _s3_secret(con: duckdb.DuckDBPyConnection, data_path: str) -> None:
-    fields = {key: os.environ[env] for key, env in S3_ENV.items() if os.environ.get(env)}
+def _s3_secret(con: duckdb.DuckDBPyConnection, data_path: str, fields: Mapping[str, str]) -> None:
     con.execute(f"LOAD '{extension_file('duckdb_extension_httpfs', 'httpfs')}'")
     options = "".join(f", {key} {_quote(value)}" for key, value in fields.items())
     con.execute(f"CREATE OR REPLACE SECRET newswatch_s3 (TYPE s3, SCOPE {_quote(data_path)}{options})")
 
 
-def default_lake_data(location: str) -> str:
-    configured = os.environ.get(LAKE_DATA_ENV)
+def lake_data_path(location: str, configured: str | None) -> str:
     if configured:
         return configured
     catalog = location.removeprefix(LAKE_PREFIX)
     if catalog.startswith("postgres:"):
-        raise BackendUnavailable(f"a PostgreSQL-catalogued DuckLake needs {LAKE_DATA_ENV} (a directory or s3:// URL)")
+        raise BackendUnavailable(
+            "a PostgreSQL-catalogued DuckLake needs NEWSWATCH_LAKE_DATA (a directory or s3:// URL)"
+        )
     return catalog + ".files/"
 
 
@@ -110,13 +119,13 @@ def _is_init_race(exc: BaseException) -> bool:
     return isinstance(exc, duckdb.Error) and "Failed to initialize DuckLake" in str(exc)
 
 
-def connect_lake(location: str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect_lake(location: str, options: WarehouseOptions, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Attach the lake in a fresh in-memory DuckDB. Workers creating the same new catalog at once race in
     DuckLake's initialisation (the loser sees PostgreSQL's duplicate-key error); the loser starts over on a
     new DuckDB instance, since the failed one may keep a half-made catalog state."""
     for attempt in range(CONFLICT_RETRIES):
         try:
-            return _attach_lake(location, read_only=read_only)
+            return _attach_lake(location, options, read_only=read_only)
         except duckdb.Error as exc:
             if not _is_init_race(exc) or attempt == CONFLICT_RETRIES - 1:
                 raise
@@ -124,18 +133,18 @@ def connect_lake(location: str, *, read_only: bool = False) -> duckdb.DuckDBPyCo
     raise AssertionError("unreachable")
 
 
-def _attach_lake(location: str, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+def _attach_lake(location: str, options: WarehouseOptions, *, read_only: bool) -> duckdb.DuckDBPyConnection:
     catalog = location.removeprefix(LAKE_PREFIX)
-    data_path = default_lake_data(location)
+    data_path = lake_data_path(location, options.lake_data)
     con = duckdb.connect()
     try:
         load_lake_extensions(con, catalog)
         if data_path.startswith("s3://"):
-            _s3_secret(con, data_path)
+            _s3_secret(con, data_path, options.s3)
         elif not read_only:
             Path(data_path).mkdir(parents=True, exist_ok=True)
-        options = f"DATA_PATH {_quote(data_path)}" + (", READ_ONLY" if read_only else "")
-        con.execute(f"ATTACH {_quote(location)} AS {LAKE_ALIAS} ({options})")
+        attach = f"DATA_PATH {_quote(data_path)}" + (", READ_ONLY" if read_only else "")
+        con.execute(f"ATTACH {_quote(location)} AS {LAKE_ALIAS} ({attach})")
         con.execute(f"USE {LAKE_ALIAS}")
     except BaseException:
         con.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,27 +10,8 @@ import duckdb
 
 from warehouse import backend
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 VIEWS_DIR = Path(__file__).resolve().parent / "views"
-DB_ENV = "NEWSWATCH_DB"
-MEMORY_ENV = "NEWSWATCH_DUCKDB_MEMORY"
-# DuckDB's cache, and the bound on what an ingest's memory grows by as the file grows: bench.memory measured
-# 578 -> 684 MB (2k -> 20k pages) at 128 MB, 645 -> 938 MB at 256 MB. 64 MB is too little for a checkpoint.
-# Look-ups scan the file through the OS page cache, so a small cache did not slow ingest or bench.dedup_scale.
-DEFAULT_MEMORY_LIMIT = "128MB"
-
-
-def default_location() -> Path | str:
-    """$NEWSWATCH_DB as given (a DuckLake location stays a string), else the default file."""
-    configured = os.environ.get(DB_ENV)
-    if configured and backend.is_lake(configured):
-        return configured
-    return Path(configured or PROJECT_ROOT / "data" / "newswatch.duckdb")
-
-
-def default_db_path() -> Path:
-    return Path(os.environ.get(DB_ENV) or PROJECT_ROOT / "data" / "newswatch.duckdb")
 
 
 def schema_files() -> list[Path]:
@@ -112,11 +92,13 @@ def create_views(con: duckdb.DuckDBPyConnection, files: list[Path]) -> None:
         pending = failed
 
 
-def connect(path: Path | str | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse at `path` (default: $NEWSWATCH_DB or data/newswatch.duckdb), migrated unless read-only."""
-    location = path or default_location()
+def connect(
+    location: Path | str, *, read_only: bool = False, options: backend.WarehouseOptions | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse at `location` (a DuckDB file or `ducklake:...`), migrated unless read-only."""
+    options = options or backend.WarehouseOptions()
     if backend.is_lake(location):
-        con = backend.connect_lake(str(location), read_only=read_only)
+        con = backend.connect_lake(str(location), options, read_only=read_only)
         if not read_only:
             try:
                 migrate(con)
@@ -129,7 +111,7 @@ def connect(path: Path | str | None = None, *, read_only: bool = False) -> duckd
         return duckdb.connect(str(db_path), read_only=True)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     # DuckDB caches up to 80% of RAM by default; a bounded cache keeps a long-running ingest's memory flat.
-    con = duckdb.connect(str(db_path), config={"memory_limit": os.environ.get(MEMORY_ENV, DEFAULT_MEMORY_LIMIT)})
+    con = duckdb.connect(str(db_path), config={"memory_limit": options.memory_limit})
     migrate(con)
     return con
 

@@ -1,10 +1,9 @@
-"""Source list: seeds/feeds.toml -> Source records."""
+"""Source list: a parsed seeds/feeds.toml -> Source records."""
 
 from __future__ import annotations
 
-import tomllib
-from pathlib import Path
-from typing import get_args
+from collections.abc import Mapping
+from typing import Any, get_args
 
 from extractors.records import Source, SourceKind
 
@@ -15,18 +14,18 @@ class SourceConfigError(ValueError):
     pass
 
 
-def load_sources(path: Path) -> list[Source]:
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+def sources_from(data: Mapping[str, Any], *, origin: str) -> list[Source]:
+    """`origin` (the file) names where a problem is in the errors."""
     sources: list[Source] = []
     seen: set[str] = set()
     for i, raw in enumerate(data.get("source", []), start=1):
         name, kind, url = raw.get("name"), raw.get("kind"), raw.get("url")
         if not name or not url:
-            raise SourceConfigError(f"{path}: source #{i} needs a name and a url")
+            raise SourceConfigError(f"{origin}: source #{i} needs a name and a url")
         if kind not in KINDS:
-            raise SourceConfigError(f"{path}: source {name!r} has kind {kind!r}; expected one of {sorted(KINDS)}")
+            raise SourceConfigError(f"{origin}: source {name!r} has kind {kind!r}; expected one of {sorted(KINDS)}")
         if name in seen:
-            raise SourceConfigError(f"{path}: source name {name!r} appears twice")
+            raise SourceConfigError(f"{origin}: source name {name!r} appears twice")
         seen.add(name)
         sources.append(
             Source(

@@ -7,13 +7,12 @@ overlap, the longest wins, so "BrahMos Aerospace" counts as the company and not 
 
 from __future__ import annotations
 
-import hashlib
 import re
-import tomllib
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
-from pathlib import Path
+from functools import cached_property
+from typing import Any
 
 from extractors.records import Article, EntityCount
 from extractors.tagging.terms import (
@@ -54,19 +53,13 @@ class Gazetteer:
         return frozenset(a.entity for a in self.aliases)
 
 
-def load_gazetteer(path: Path) -> Gazetteer:
-    """The gazetteer in `path`, parsed once per file content (see `load_taxonomy`)."""
-    return _gazetteer_from(path.read_bytes(), str(path))
-
-
-@lru_cache(maxsize=8)
-def _gazetteer_from(source: bytes, path: str) -> Gazetteer:
-    data = tomllib.loads(source.decode("utf-8"))
+def gazetteer_from(data: Mapping[str, Any], *, digest: str, origin: str = "gazetteer") -> Gazetteer:
+    """The gazetteer in a parsed entities.toml; `origin` names it in errors."""
     aliases: list[Alias] = []
     for spec in data.get("entity", []):
         name, kind = str(spec["name"]), str(spec["kind"])
         if kind not in ENTITY_KINDS:
-            raise ValueError(f"{path}: entity {name!r} has kind {kind!r}; expected one of {sorted(ENTITY_KINDS)}")
+            raise ValueError(f"{origin}: entity {name!r} has kind {kind!r}; expected one of {sorted(ENTITY_KINDS)}")
         for text in dict.fromkeys([name, *spec.get("aliases", [])]):
             case_sensitive = is_acronym(text)
             aliases.append(
@@ -79,7 +72,6 @@ def _gazetteer_from(source: bytes, path: str) -> Gazetteer:
                     pattern=phrase_pattern(text, case_sensitive=case_sensitive),
                 )
             )
-    digest = hashlib.sha256(source).hexdigest()[:8]
     return Gazetteer(
         version=f"gazetteer-{data.get('version', '0')}+{digest}",
         aliases=tuple(aliases),

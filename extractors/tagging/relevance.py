@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
 from extractors.records import FeedEntry
@@ -50,12 +49,12 @@ def make_group(name: str, terms: list[str]) -> TermGroup:
     return TermGroup(name=name, terms=tuple(terms), pattern=pattern)
 
 
-def load_query(path: Path) -> RelevanceQuery:
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+def query_from(data: Mapping[str, Any], *, origin: str) -> RelevanceQuery:
+    """The query in a parsed relevance.toml; `origin` (the file's stem) names it when it has no name."""
     groups = tuple(make_group(g["name"], list(g["terms"])) for g in data.get("group", []))
     if not groups:
-        raise ValueError(f"{path}: a relevance query needs at least one [[group]]")
-    return RelevanceQuery(name=data.get("name", path.stem), groups=groups)
+        raise ValueError(f"{origin}: a relevance query needs at least one [[group]]")
+    return RelevanceQuery(name=data.get("name", origin), groups=groups)
 
 
 def _judge(query: RelevanceQuery, text: str, where: str, *, partial: Decision) -> RelevanceVerdict:

@@ -8,14 +8,13 @@ a long wire story are judged on comparable scales.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
-import tomllib
 from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
-from pathlib import Path
+from functools import cached_property
+from typing import Any
 
 from extractors.records import Article, TopicTag
 from extractors.tagging.terms import (
@@ -85,15 +84,8 @@ class Taxonomy:
         return f"taxonomy-{self.version}"
 
 
-def load_taxonomy(path: Path) -> Taxonomy:
-    """The taxonomy in `path`. Parsed once per file content: compiling its phrases takes about 0.1 s, which
-    a process that runs the flow again and again (`newswatch serve`) would otherwise pay on every run."""
-    return _taxonomy_from(path.read_bytes())
-
-
-@lru_cache(maxsize=8)
-def _taxonomy_from(source: bytes) -> Taxonomy:
-    data = tomllib.loads(source.decode("utf-8"))
+def taxonomy_from(data: Mapping[str, Any], *, digest: str) -> Taxonomy:
+    """The taxonomy in a parsed topics.toml; `digest` identifies its content inside `tagger_version`."""
     scoring = data.get("scoring", {})
     topics = []
     for name, spec in data["topics"].items():
@@ -104,7 +96,6 @@ def _taxonomy_from(source: bytes) -> Taxonomy:
         negatives = tuple(Term(phrase=p, weight=0.0, pattern=phrase_pattern(p)) for p in spec.get("negative", []))
         topics.append(Topic(name=name, threshold=float(spec["threshold"]), terms=terms, negatives=negatives))
     raw_version = str(data.get("version", "0"))
-    digest = hashlib.sha256(source).hexdigest()[:8]
     suffixes = [re.escape(s) for s in scoring.get("name_suffixes", [])]
     return Taxonomy(
         version=f"{raw_version}+{digest}",
@@ -193,7 +184,7 @@ class ArticleText:
     n_words: int
 
 
-def read_text(taxonomy: Taxonomy, title: str, body: str) -> ArticleText:
+def article_text(taxonomy: Taxonomy, title: str, body: str) -> ArticleText:
     return ArticleText(
         title=title,
         body=body,
@@ -265,11 +256,11 @@ def _score(topic: Topic, taxonomy: Taxonomy, text: ArticleText) -> tuple[float, 
 
 def score_topic(topic: Topic, taxonomy: Taxonomy, title: str, body: str) -> tuple[float, tuple[str, ...]]:
     """The topic's score relative to its length-scaled threshold (1.0 = just tagged), and its evidence."""
-    return _score(topic, taxonomy, read_text(taxonomy, title, body))
+    return _score(topic, taxonomy, article_text(taxonomy, title, body))
 
 
 def tag_article(article: Article, taxonomy: Taxonomy) -> tuple[TopicTag, ...]:
-    text = read_text(taxonomy, article.title, article.text)
+    text = article_text(taxonomy, article.title, article.text)
     tags = []
     for topic in taxonomy.topics:
         score, evidence = _score(topic, taxonomy, text)

@@ -5,19 +5,23 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from flows.cli import report_commands, search_commands
+from flows.cli.common import DbOption, console, database_location, open_database, settings_or_exit
 from flows.cli.db_commands import db_app
 from flows.cli.feed_commands import backfill_warc_command, feeds_app
-from flows.ops.prefect_server import prefect_api, prefect_environment
+from flows.cli.tag_commands import retag_command
+from flows.ops.prefect_server import prefect_api
 from flows.ops.progress import progress_display
-from flows.retag import retag_command
+from flows.settings import PROJECT_ROOT, prefect_environment
 from warehouse import db, stats
+
+if TYPE_CHECKING:
+    from flows.ingest.summary import RunSummary
 
 prefect_environment()
 
@@ -27,43 +31,38 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(db_app, name="db")
-console = Console()
 app.add_typer(feeds_app, name="feeds")
 app.command(name="backfill-warc")(backfill_warc_command)
 
-DbOption = Annotated[
-    Path | None, typer.Option("--db", help=f"DuckDB file (default: ${db.DB_ENV} or data/newswatch.duckdb).")
-]
 
-
-def _print_summary(summary: dict[str, Any], seconds: float) -> None:
+def _print_summary(summary: RunSummary, seconds: float) -> None:
     table = Table(title=f"newswatch run finished in {seconds:.1f} s", show_header=False)
-    table.add_row("sources ok / failing", f"{summary['sources_ok']} / {summary['sources_failing']}")
-    table.add_row("feed entries", str(summary["entries"]))
+    table.add_row("sources ok / failing", f"{summary.sources_ok} / {summary.sources_failing}")
+    table.add_row("feed entries", str(summary.entries))
     table.add_row(
         "feeds parsed / not modified / unchanged",
-        ", ".join(str(summary["feeds"].get(k, 0)) for k in ("parsed", "not_modified", "unchanged"))
-        + f" ({summary['sources_not_due']} not due)",
+        ", ".join(str(summary.feeds.get(k, 0)) for k in ("parsed", "not_modified", "unchanged"))
+        + f" ({summary.sources_not_due} not due)",
     )
-    table.add_row("already stored (skipped)", str(summary["already_stored"]))
-    table.add_row("off-topic (skipped, recorded)", str(summary["skipped_off_topic"]))
-    table.add_row("seed articles loaded", str(summary["seeds_loaded"]))
+    table.add_row("already stored (skipped)", str(summary.already_stored))
+    table.add_row("off-topic (skipped, recorded)", str(summary.skipped_off_topic))
+    table.add_row("seed articles loaded", str(summary.seeds_loaded))
     table.add_row(
         "pages fetched / failed / rejected",
-        f"{summary['fetched']} / {summary['fetch_errors']} / {summary['rejected']}",
+        f"{summary.fetched} / {summary.fetch_errors} / {summary.rejected}",
     )
-    table.add_row("new articles", str(summary["new_articles"]))
-    dups = summary["duplicates"]
+    table.add_row("new articles", str(summary.new_articles))
+    dups = summary.duplicates
     table.add_row("duplicates by kind", ", ".join(f"{k}={v}" for k, v in sorted(dups.items())) or "none")
-    tags = summary["tags"]
+    tags = summary.tags
     table.add_row("tags", ", ".join(f"{k}={v}" for k, v in sorted(tags.items())) or "none")
-    totals = summary["totals"]
+    totals = summary.totals
     table.add_row(
         "database totals",
         f"{totals['articles']} articles ({totals['seeds']} seeds, {totals['unique_articles']} unique)",
     )
     console.print(table)
-    failing = summary.get("failing") or {}
+    failing = summary.failing
     if failing:
         console.print(f"[yellow]{len(failing)} sources failing[/] (recorded in fetch_events; `newswatch stats`):")
         for name, error in list(failing.items())[:10]:
@@ -90,6 +89,7 @@ def run(
 ) -> None:
     """Run the ingest flow once: fetch sources, extract, dedup, tag, load into DuckDB (or DuckLake)."""
     started = time.monotonic()
+    settings_or_exit()
     with prefect_api() as api_url:
         console.print(f"[dim]Prefect API {api_url}[/]")
         from flows.ingest.flow import ingest
@@ -115,15 +115,9 @@ def stats_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Counts: articles, seeds, duplicates by kind, articles per topic, source health."""
-    path = db_path or db.default_location()
-    if isinstance(path, Path) and not path.exists():
-        console.print(f"[red]No database at {path}.[/] Run `newswatch run` first.")
-        raise typer.Exit(1)
-    con = db.connect(path)
-    try:
+    path = database_location(db_path)
+    with open_database(db_path) as con:
         figures = stats.collect_stats(con)
-    finally:
-        con.close()
     if as_json:
         typer.echo(json.dumps(figures, sort_keys=True))
         return
@@ -149,7 +143,7 @@ def serve(port: Annotated[int, typer.Option(help="Port of the local Prefect serv
 
 @app.command()
 def deploy(
-    source: Annotated[Path, typer.Option(help="Project directory as the workers see it.")] = db.PROJECT_ROOT,
+    source: Annotated[Path, typer.Option(help="Project directory as the workers see it.")] = PROJECT_ROOT,
 ) -> None:
     """Register the prefect.yaml deployments on their work pool (PREFECT_API_URL names the server)."""
     from flows.ops.serve import deploy_to_pools, read_deployments

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from flows.cli.common import DbOption, console, database_location, open_database, settings_or_exit
 from warehouse import db, source_health
 
 feeds_app = typer.Typer(help="Feed health, and feed discovery.", invoke_without_command=True, no_args_is_help=False)
-console = Console()
 
 
 def _when(value: object) -> str:
@@ -23,26 +23,20 @@ def _when(value: object) -> str:
 @feeds_app.callback()
 def feeds_table(
     ctx: typer.Context,
-    db_path: Annotated[Path | None, typer.Option("--db", help="DuckDB file.")] = None,
+    db_path: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per source.")] = False,
 ) -> None:
     """Each source: status, last success, new items in the last 7 days, failures, next poll."""
     if ctx.invoked_subcommand is not None:
         return
-    path = db_path or db.default_db_path()
-    if not path.exists():
-        console.print(f"[red]No database at {path}.[/] Run `newswatch run` first.")
-        raise typer.Exit(1)
-    con = db.connect(path)
-    try:
+    path = database_location(db_path)
+    with open_database(db_path) as con:
         rows = source_health.feeds_overview(con)
-    finally:
-        con.close()
     if as_json:
         for row in rows:
             typer.echo(json.dumps(row, default=str, sort_keys=True))
         return
-    table = Table(title=f"feeds in {path}")
+    table = Table(title=f"feeds in {db.location_label(path)}")
     table.add_column("source", overflow="fold")
     for column in ("kind", "status", "last success", "new 7d", "failures", "score", "poll every"):
         table.add_column(column)
@@ -72,10 +66,10 @@ def feeds_table(
 @feeds_app.command("discover")
 def discover_command(url: Annotated[str, typer.Argument(help="A site's home page, e.g. https://theprint.in/")]) -> None:
     """Find the feeds and sitemaps a site offers, check each, and print [[source]] blocks for feeds.toml."""
-    from flows.http.client import FetchSettings, HttpFetcher
+    from flows.http.client import HttpFetcher
     from flows.ingest.discover import discover
 
-    with HttpFetcher(FetchSettings.from_env()) as fetcher:
+    with HttpFetcher(settings_or_exit().fetch) as fetcher:
         found = discover(fetcher, url)
     table = Table(title=f"feeds found for {url}")
     for column in ("url", "found in", "kind", "entries", "error"):
@@ -92,7 +86,7 @@ def discover_command(url: Annotated[str, typer.Argument(help="A site's home page
 def backfill_warc_command(
     files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, help="WARC files (.warc or .warc.gz).")],
     source: Annotated[str, typer.Option(help="Source name stored with the articles.")] = "warc backfill",
-    db_path: Annotated[Path | None, typer.Option("--db", help="DuckDB file.")] = None,
+    db_path: DbOption = None,
     relevance: Annotated[bool, typer.Option(help="Keep only pages that match seeds/relevance.toml.")] = True,
 ) -> None:
     """Backfill articles from WARC files, such as CC-NEWS, through the same extract/dedup/tag path."""
@@ -104,4 +98,4 @@ def backfill_warc_command(
         summary = backfill_warc(
             [str(f) for f in files], source=source, db_path=str(db_path) if db_path else None, relevance=relevance
         )
-    typer.echo(json.dumps(summary, default=str, sort_keys=True))
+    typer.echo(json.dumps(asdict(summary), default=str, sort_keys=True))

@@ -6,20 +6,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from flows.cli.common import DbOption, console, database_location
 from flows.ops.prefect_server import prefect_api
 from flows.ops.progress import progress_display
 from flows.report.periods import parse_since
-from warehouse import db
-
-console = Console()
 
 
 def report_command(
     since: Annotated[str, typer.Option(help="Period: 7d, 24h, 2w, 90m, or a start date such as 2026-11-01.")] = "7d",
-    db_path: Annotated[Path | None, typer.Option("--db", help="DuckDB file (default: data/newswatch.duckdb).")] = None,
+    db_path: DbOption = None,
     out: Annotated[Path | None, typer.Option(help="Folder for the report files (default: reports/).")] = None,
     per_topic: Annotated[int, typer.Option(min=1, help="Top stories listed per topic.")] = 5,
 ) -> None:
@@ -30,10 +27,7 @@ def report_command(
         parse_since(since, datetime.now())
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--since") from None
-    path = db_path or db.default_db_path()
-    if not path.exists():
-        console.print(f"[red]No database at {path}.[/] Run `newswatch run` first.")
-        raise typer.Exit(1)
+    path = database_location(db_path)
     with prefect_api() as api_url:
         console.print(f"[dim]Prefect API {api_url}[/]")
         from flows.report.flow import report

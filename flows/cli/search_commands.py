@@ -5,20 +5,15 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from datetime import date, datetime
-from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from flows.ops.db_lock import DatabaseBusy, hold_database
+from flows.cli.common import DbOption, console, open_database
 from flows.ops.progress import advance, progress_display
 from flows.report.periods import parse_since
-from warehouse import db
 from warehouse.fulltext import SearchQuery, SearchUnavailable, build_index, index_is_current, search
-
-console = Console()
 
 
 def _day(text: str | None, option: str) -> date | None:
@@ -36,30 +31,23 @@ def search_command(
     since: Annotated[str | None, typer.Option(help="Stories dated from: 7d, 2w, or 2026-11-01.")] = None,
     until: Annotated[str | None, typer.Option(help="Stories dated up to this day, e.g. 2026-11-20.")] = None,
     limit: Annotated[int, typer.Option(min=1, help="Most stories to show.")] = 20,
-    db_path: Annotated[Path | None, typer.Option("--db", help="DuckDB file (default: data/newswatch.duckdb).")] = None,
+    db_path: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
     """Search stored articles (DuckDB full-text search); each story is listed once, best match first."""
     request = SearchQuery(
         text=query, topic=topic, since=_day(since, "--since"), until=_day(until, "--until"), limit=limit
     )
-    path = db_path or db.default_db_path()
-    if not path.exists():
-        console.print(f"[red]No database at {path}.[/] Run `newswatch run` first.")
-        raise typer.Exit(1)
     try:
-        with hold_database(path, "search", wait_s=30.0):
-            con = db.connect(path)
-            try:
-                if not index_is_current(con):
-                    with progress_display(console):
-                        advance("building the search index", 0, total=1)
-                        build_index(con)
-                        advance("building the search index")
-                hits = search(con, request)
-            finally:
-                con.close()
-    except (SearchUnavailable, DatabaseBusy) as exc:
+        # It writes: the search index is rebuilt when articles were added since it was built.
+        with open_database(db_path, purpose="search", wait_s=30.0) as con:
+            if not index_is_current(con):
+                with progress_display(console):
+                    advance("building the search index", 0, total=1)
+                    build_index(con)
+                    advance("building the search index")
+            hits = search(con, request)
+    except SearchUnavailable as exc:
         console.print(f"[red]{exc}[/]")
         raise typer.Exit(1) from None
     if as_json:

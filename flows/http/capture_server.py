@@ -12,9 +12,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from warehouse.db import PROJECT_ROOT
+from flows.settings import CAPTURE_DIR
 
-CAPTURE_DIR = PROJECT_ROOT / "seeds" / "capture"
 CAPTURE_SCHEME = "capture:"
 
 

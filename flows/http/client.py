@@ -9,21 +9,18 @@ bundled capture, whose local server is the one loopback origin trusted by defaul
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, fields, replace
+from dataclasses import replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
 import httpx
 
-from extractors.article.charset import decode_body
 from extractors.records import FetchEvent
 from flows.http.address_guard import (
-    AddressPolicy,
     GuardedTransport,
     RefusedHost,
     Resolver,
@@ -32,116 +29,10 @@ from flows.http.address_guard import (
     vet_host,
 )
 from flows.http.politeness import RETRY_AFTER_STATUSES, RETRYABLE_STATUSES, HostGate, backoff_delay, parse_retry_after
+from flows.http.records import FetchSettings, HttpResult, ResponseTooLarge, ResponseTooSlow
 from flows.http.robots import HostRules, RobotsAnswer, RobotsCache
 
 __all__ = ["FetchSettings", "HttpFetcher", "HttpResult", "RefusedHost", "ResponseTooLarge", "ResponseTooSlow"]
-
-LOOPBACK_ENV = "NEWSWATCH_LOOPBACK_ONLY"
-# Environment overrides: NEWSWATCH_<FIELD> for these settings.
-ENV_SETTINGS = (
-    "user_agent",
-    "connect_timeout",
-    "read_timeout",
-    "total_timeout",
-    "max_bytes",
-    "min_interval",
-    "per_host",
-    "max_workers",
-    "max_retries",
-    "backoff_base",
-    "allow_loopback",
-    "allow_private",
-)
-
-
-class ResponseTooLarge(Exception):
-    pass
-
-
-class ResponseTooSlow(Exception):
-    pass
-
-
-@dataclass(frozen=True, kw_only=True)
-class FetchSettings:
-    connect_timeout: float = 5.0
-    read_timeout: float = 15.0
-    total_timeout: float = 30.0
-    max_bytes: int = 10 * 1024 * 1024
-    max_redirects: int = 5
-    max_workers: int = 8  # global cap on requests in flight
-    per_host: int = 2  # concurrent requests per host
-    min_interval: float = 5.0  # seconds between request starts to one host
-    max_retries: int = 2
-    backoff_base: float = 1.0
-    backoff_cap: float = 60.0
-    max_retry_wait: float = 120.0  # a longer Retry-After is recorded, not waited for
-    user_agent: str = "newswatch/0.1 (media monitoring; +https://github.com/newswatch/newswatch)"
-    robots: bool = True
-    loopback_only: bool = False
-    allow_loopback: bool = False
-    allow_private: bool = False
-    allow_link_local: bool = False
-
-    @classmethod
-    def from_env(cls, **overrides: object) -> FetchSettings:
-        values: dict[str, object] = {"loopback_only": _env_bool(os.environ.get(LOOPBACK_ENV, ""))}
-        types = {f.name: f.type for f in fields(cls)}
-        for name in ENV_SETTINGS:
-            raw = os.environ.get(f"NEWSWATCH_{name.upper()}")
-            if raw is None or raw == "":
-                continue
-            kind = types[name]
-            values[name] = (
-                _env_bool(raw)
-                if kind == "bool"
-                else float(raw)
-                if kind == "float"
-                else (int(raw) if kind == "int" else raw)
-            )
-        values.update(overrides)
-        return cls(**values)  # type: ignore[arg-type]
-
-    @property
-    def policy(self) -> AddressPolicy:
-        return AddressPolicy(
-            loopback_only=self.loopback_only,
-            allow_loopback=self.allow_loopback,
-            allow_private=self.allow_private,
-            allow_link_local=self.allow_link_local,
-        )
-
-
-def _env_bool(value: str) -> bool:
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-@dataclass(frozen=True, kw_only=True)
-class HttpResult:
-    url: str
-    final_url: str
-    status: int | None
-    body: bytes = b""
-    content_type: str | None = None
-    error: str | None = None
-    duration_ms: int = 0
-    etag: str | None = None
-    last_modified: str | None = None
-    retry_after: float | None = None
-    attempts: int = 1
-    refused: bool = False  # the guard or robots.txt kept us from asking
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None and self.status is not None and 200 <= self.status < 300
-
-    @property
-    def not_modified(self) -> bool:
-        return self.status == 304
-
-    @property
-    def text(self) -> str:
-        return decode_body(self.body, self.content_type)[0]
 
 
 Replay = Callable[[str], str | None]
@@ -157,13 +48,13 @@ class HttpFetcher:
 
     def __init__(
         self,
-        settings: FetchSettings | None = None,
+        settings: FetchSettings,
         replay: Replay | None = None,
         *,
         trusted_origins: Iterable[str] = (),
         resolver: Resolver | None = None,
     ) -> None:
-        self.settings = settings or FetchSettings.from_env()
+        self.settings = settings
         self.replay = replay
         self.resolver = resolver
         trusted = set(trusted_origins)

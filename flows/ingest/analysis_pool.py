@@ -1,9 +1,9 @@
 """Where the CPU-bound analysis runs: in this process for small runs, else in a process pool, or on a
 Dask cluster (prefect-dask, the `scale` extra) when NEWSWATCH_DASK_ADDRESS names a scheduler.
 
-Workers load the taxonomy and gazetteer once, from the same files as the flow, so only pages
-travel to them and only analyzed records come back. Dask workers must see those files at the same paths
-(run them from the same checkout or image).
+Workers get the parsed taxonomy and gazetteer (flows/seed_files.TaggingFiles) and build the models once,
+so only pages travel to them afterwards and only analyzed records come back. A Dask worker needs the
+installed package, not the checkout or the seed files.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import multiprocessing
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import ExitStack
-from pathlib import Path
 from typing import Any
 
 from prefect import task
@@ -21,70 +20,45 @@ from prefect.cache_policies import NO_CACHE
 
 from extractors.analysis import analyze_pages
 from extractors.records import AnalyzedArticle, FetchedPage, Rejection
-from extractors.tagging.entities import Gazetteer, load_gazetteer
-from extractors.tagging.topics import Taxonomy, load_taxonomy
 from flows.ingest.pool_worker import analyze_in_worker, init_worker
+from flows.seed_files import TaggingFiles
 
 # Below this many pages, starting worker processes (about 2 s each) costs more than it saves.
 POOL_MIN_PAGES = 60
-WORKERS_ENV = "NEWSWATCH_WORKERS"
-DASK_ENV = "NEWSWATCH_DASK_ADDRESS"
-
-# On a Dask worker: models by (topics file, entities file), loaded on the first chunk that needs them.
-_dask_models: dict[tuple[Path, Path | None], tuple[Taxonomy, Gazetteer | None]] = {}
 
 
-def analyze_on_worker(
-    pages: list[FetchedPage], topics_file: Path, entities_file: Path | None
-) -> tuple[list[AnalyzedArticle], list[Rejection]]:
-    key = (topics_file, entities_file)
-    if key not in _dask_models:
-        _dask_models[key] = (load_taxonomy(topics_file), load_gazetteer(entities_file) if entities_file else None)
-    return analyze_pages(pages, *_dask_models[key])
+def analyze_on_worker(pages: list[FetchedPage], tagging: TaggingFiles) -> tuple[list[AnalyzedArticle], list[Rejection]]:
+    """On a Dask worker: the models are built on the first chunk and kept by content digest."""
+    return analyze_pages(pages, *tagging.models())
 
 
 # A task over a module-level function, so Dask pickles it by reference rather than by value.
 analyze_chunk = task(name="analyze-on-dask", cache_policy=NO_CACHE)(analyze_on_worker)
 
 
-def default_workers() -> int:
-    configured = os.environ.get(WORKERS_ENV)
-    return max(1, int(configured)) if configured else max(1, os.cpu_count() or 1)
-
-
 class Analyzer:
     """Analyze batches of pages, in worker processes when the run is big enough to pay for them."""
 
     def __init__(
-        self,
-        taxonomy: Taxonomy,
-        gazetteer: Gazetteer | None,
-        *,
-        topics_file: Path,
-        entities_file: Path | None,
-        expected_pages: int,
-        workers: int | None = None,
-        dask_address: str | None = None,
+        self, tagging: TaggingFiles, *, expected_pages: int, workers: int, dask_address: str | None = None
     ) -> None:
-        self.taxonomy = taxonomy
-        self.gazetteer = gazetteer
-        self.workers = workers or default_workers()
-        self._files = (topics_file, entities_file)
+        self.tagging = tagging
+        self.taxonomy, self.gazetteer = tagging.models()
+        self.workers = workers
         self._pool: Executor | None = None
         self._dask: Any = None
         self._stack = ExitStack()
-        address = dask_address or os.environ.get(DASK_ENV)
-        if address:
+        if dask_address:
             from prefect_dask import DaskTaskRunner
 
-            self._dask = self._stack.enter_context(DaskTaskRunner(address=address))
+            self._dask = self._stack.enter_context(DaskTaskRunner(address=dask_address))
             self.workers = max(1, len(self._dask.client.scheduler_info().get("workers", {})))
         elif expected_pages >= POOL_MIN_PAGES and self.workers > 1:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=init_worker,
-                initargs=(topics_file, entities_file),
+                initargs=(tagging,),
             )
             # Workers start on the first submission: start them now, so their imports and model loading
             # (about 2 s) overlap the first batch's fetch instead of following it.
@@ -96,14 +70,13 @@ class Analyzer:
 
     def _chunk_results(self, chunks: list[list[FetchedPage]]) -> list[tuple[list[AnalyzedArticle], list[Rejection]]]:
         if self._dask is not None:
-            topics_file, entities_file = self._files
             # Submitted outside the calling task's run context: that context (event loop tasks) cannot be
             # pickled to the cluster, and each chunk is recorded as a task run of its own anyway.
             futures = [
                 contextvars.Context().run(
                     self._dask.submit,
                     analyze_chunk,
-                    {"pages": chunk, "topics_file": topics_file, "entities_file": entities_file},
+                    {"pages": chunk, "tagging": self.tagging},
                 )
                 for chunk in chunks
             ]

@@ -3,7 +3,8 @@ Dask), then judge against the warehouse and load, one transaction per batch."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -18,12 +19,14 @@ from extractors.pipeline import judge_analyzed
 from extractors.records import AnalyzedArticle, FeedEntry, FetchedPage, Rejection
 from flows.http.client import HttpFetcher
 from flows.ingest.analysis_pool import Analyzer
-from flows.ingest.screening import Screen, screen_articles
+from flows.ingest.screening import Screen, ScreenedEntries, screen_articles
 from flows.ops import progress
 from warehouse import backend, load, lookups, source_health
 from warehouse import story_index as warehouse_stories
 
 T = TypeVar("T")
+# Batches in flight beyond the one being stored: fetch and analysis of the next batches overlap the load.
+PIPELINE_DEPTH = 2
 
 
 @dataclass(kw_only=True)
@@ -32,6 +35,8 @@ class BatchOutcome:
     fetch_errors: int = 0
     rejected: int = 0
     new_articles: int = 0
+    skipped_off_topic: int = 0
+    merged_into_stored: int = 0
     duplicates: Counter[str] = field(default_factory=Counter)
     tags: Counter[str] = field(default_factory=Counter)
 
@@ -40,6 +45,8 @@ class BatchOutcome:
         self.fetch_errors += other.fetch_errors
         self.rejected += other.rejected
         self.new_articles += other.new_articles
+        self.skipped_off_topic += other.skipped_off_topic
+        self.merged_into_stored += other.merged_into_stored
         self.duplicates.update(other.duplicates)
         self.tags.update(other.tags)
 
@@ -110,7 +117,9 @@ def store_batch(
 ) -> BatchOutcome:
     analyzed, rejected = analysis.items
     load.record_rejections(con, rejected, run_id)
-    outcome = store_analyzed(con, screen_articles(con, screen, analyzed, run_id), run_id)
+    screened = screen_articles(con, screen, analyzed, run_id)
+    outcome = store_analyzed(con, screened.fresh, run_id)
+    outcome.skipped_off_topic, outcome.merged_into_stored = screened.skipped, screened.merged
     outcome.fetched = sum(1 for p in pages.items if p.ok)
     outcome.fetch_errors = sum(1 for p in pages.items if not p.ok)
     outcome.rejected = len(rejected)
@@ -143,3 +152,29 @@ def process_pages(
 def advance(total: BatchOutcome, batch: BatchOutcome, expected: int) -> None:
     total.add(batch)
     progress.advance("articles", batch.fetched + batch.fetch_errors, total=expected)
+
+
+def run_batches(
+    con: duckdb.DuckDBPyConnection,
+    fetcher: HttpFetcher,
+    analyzer: Analyzer,
+    screened: ScreenedEntries,
+    batch_size: int,
+    run_id: str,
+    after_batch: Callable[[duckdb.DuckDBPyConnection], None],
+) -> BatchOutcome:
+    """Fetch, analyze and store the screened entries batch by batch, the next batches' fetch and analysis
+    overlapping the load; `after_batch` runs after each stored batch (shard heartbeats)."""
+    todo, screen = screened.todo, screened.screen
+    total = BatchOutcome()
+    in_flight: deque[BatchFutures] = deque()
+    for start in range(0, len(todo), batch_size):
+        pages_future = fetch_pages.submit(fetcher, Batch(todo[start : start + batch_size]))
+        in_flight.append((pages_future, analyze_batch.submit(analyzer, pages_future, return_state=False)))
+        if len(in_flight) > PIPELINE_DEPTH:
+            advance(total, drain(con, fetcher, in_flight.popleft(), run_id, screen), len(todo))
+            after_batch(con)
+    while in_flight:
+        advance(total, drain(con, fetcher, in_flight.popleft(), run_id, screen), len(todo))
+        after_batch(con)
+    return total

@@ -3,19 +3,16 @@ module, and importing Prefect would cost each worker more than a second of CPU a
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from extractors.analysis import analyze_pages
 from extractors.records import AnalyzedArticle, FetchedPage, Rejection
-from extractors.tagging.entities import Gazetteer, load_gazetteer
-from extractors.tagging.topics import Taxonomy, load_taxonomy
+from flows.seed_files import Models, TaggingFiles
 
-_worker_models: tuple[Taxonomy, Gazetteer | None] | None = None
+_worker_models: Models | None = None
 
 
-def init_worker(topics_file: Path, entities_file: Path | None) -> None:
+def init_worker(tagging: TaggingFiles) -> None:
     global _worker_models
-    _worker_models = (load_taxonomy(topics_file), load_gazetteer(entities_file) if entities_file else None)
+    _worker_models = tagging.models()
 
 
 def analyze_in_worker(pages: list[FetchedPage]) -> tuple[list[AnalyzedArticle], list[Rejection]]:

@@ -1,8 +1,12 @@
-"""Between fetching and storing: topic relevance (both stages) and pages that turned out to be stored articles."""
+"""Between fetching and storing: topic relevance (both stages) and pages that turned out to be stored articles.
+
+Stage one judges entries before they are fetched and hands stage two a `Screen`: the query, and which URLs
+still wait for a full-text verdict. Each stage returns what it kept and what it counted, as a record.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import duckdb
 
@@ -11,39 +15,50 @@ from extractors.tagging.relevance import RelevanceQuery, judge_entry, judge_text
 from warehouse import source_health
 
 
-@dataclass(kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Screen:
-    """The run's relevance query and which fetched URLs still wait for a full-text verdict."""
+    """The run's relevance query and the fetched URLs that wait for a full-text verdict."""
 
     query: RelevanceQuery | None
-    undecided: set[str] = field(default_factory=set)
-    skipped: int = 0
-    merged: int = 0
+    undecided: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScreenedEntries:
+    todo: list[tuple[str, FeedEntry]]
+    screen: Screen
+    skipped: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScreenedArticles:
+    fresh: list[AnalyzedArticle]
+    skipped: int  # off the topic on their full text
+    merged: int  # their canonical article was stored already: added as aliases
 
 
 def screen_entries(
-    con: duckdb.DuckDBPyConnection, screen: Screen, todo: list[tuple[str, FeedEntry]], run_id: str
-) -> list[tuple[str, FeedEntry]]:
+    con: duckdb.DuckDBPyConnection, query: RelevanceQuery | None, todo: list[tuple[str, FeedEntry]], run_id: str
+) -> ScreenedEntries:
     """Stage one on title and summary: keep relevant and undecided entries, record the off-topic ones."""
-    if screen.query is None:
-        return todo
-    keep, rows = [], []
+    if query is None:
+        return ScreenedEntries(todo=todo, screen=Screen(query=None), skipped=0)
+    keep, rows, undecided = [], [], set()
     for url, entry in todo:
-        verdict = judge_entry(screen.query, entry)
+        verdict = judge_entry(query, entry)
         if verdict.decision == "off_topic":
-            rows.append([url, entry.source, entry.title, "entry", verdict.reason, screen.query.name])
+            rows.append([url, entry.source, entry.title, "entry", verdict.reason, query.name])
             continue
         if verdict.decision == "undecided":
-            screen.undecided.add(url)
+            undecided.add(url)
         keep.append((url, entry))
     source_health.record_skipped(con, rows, run_id)
-    screen.skipped += len(rows)
-    return keep
+    return ScreenedEntries(todo=keep, screen=Screen(query=query, undecided=frozenset(undecided)), skipped=len(rows))
 
 
 def screen_articles(
     con: duckdb.DuckDBPyConnection, screen: Screen, items: list[AnalyzedArticle], run_id: str
-) -> list[AnalyzedArticle]:
+) -> ScreenedArticles:
     """Stage two on the full text for undecided pages; pages whose canonical article is stored add aliases only."""
     kept: list[AnalyzedArticle] = []
     rows = []
@@ -58,7 +73,6 @@ def screen_articles(
                 continue
         kept.append(item)
     source_health.record_skipped(con, rows, run_id)
-    screen.skipped += len(rows)
     # A redirect or rel=canonical can lead to an article stored earlier or twice in this batch: keep one.
     stored = source_health.stored_article_ids(con, [i.article.article_id for i in kept])
     fresh: dict[str, AnalyzedArticle] = {}
@@ -70,5 +84,4 @@ def screen_articles(
             continue
         fresh[article.article_id] = item
     source_health.add_aliases(con, aliases)
-    screen.merged += len(kept) - len(fresh)
-    return list(fresh.values())
+    return ScreenedArticles(fresh=list(fresh.values()), skipped=len(rows), merged=len(kept) - len(fresh))

@@ -7,7 +7,6 @@ Its database lives in PREFECT_HOME (.prefect/ in the project), so runs stay visi
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -18,17 +17,15 @@ from pathlib import Path
 
 import httpx
 
-from warehouse.db import PROJECT_ROOT
+from flows.settings import (
+    configured_prefect_api,
+    prefect_environment,
+    prefect_home,
+    prefect_server_environment,
+    use_prefect_api,
+)
 
-PREFECT_HOME = PROJECT_ROOT / ".prefect"
 STARTUP_TIMEOUT_S = 90.0
-
-
-def prefect_environment() -> None:
-    """Defaults that must be in place before prefect is imported."""
-    os.environ.setdefault("PREFECT_HOME", str(PREFECT_HOME))
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT", "false")
 
 
 def free_port() -> int:
@@ -41,8 +38,7 @@ def start_server(port: int, log_path: Path) -> subprocess.Popen[bytes]:
     prefect_environment()
     log_path.parent.mkdir(parents=True, exist_ok=True)
     prefect_bin = Path(sys.executable).with_name("prefect")
-    # The dashboard asks the API at PREFECT_UI_API_URL, which defaults to port 4200 whatever --port says.
-    env = {"PREFECT_UI_API_URL": f"http://127.0.0.1:{port}/api", **os.environ}
+    env = prefect_server_environment(port)
     with log_path.open("ab") as log:
         return subprocess.Popen(
             [str(prefect_bin), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
@@ -92,19 +88,19 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
 def prefect_api() -> Iterator[str]:
     """Yield the API URL to use: the configured one, or a server started for this command."""
     prefect_environment()
-    configured = os.environ.get("PREFECT_API_URL")
+    configured = configured_prefect_api()
     if configured:
         yield configured
         return
     port = free_port()
     api_url = f"http://127.0.0.1:{port}/api"
-    log_path = Path(os.environ["PREFECT_HOME"]) / "server.log"
+    log_path = prefect_home() / "server.log"
     proc = start_server(port, log_path)
     try:
         wait_healthy(api_url, proc, log_path)
-        os.environ["PREFECT_API_URL"] = api_url
+        use_prefect_api(api_url)
         yield api_url
     finally:
         drain_prefect_queues()
-        os.environ.pop("PREFECT_API_URL", None)
+        use_prefect_api(None)
         stop_server(proc)

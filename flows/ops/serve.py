@@ -7,7 +7,6 @@ deployments stay the same.
 from __future__ import annotations
 
 import importlib
-import os
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -15,9 +14,8 @@ from typing import Any
 
 import yaml
 
-from warehouse.db import PROJECT_ROOT
+from flows.settings import PREFECT_YAML, PROJECT_ROOT, configured_prefect_api, prefect_home, use_prefect_api
 
-PREFECT_YAML = PROJECT_ROOT / "prefect.yaml"
 DEFAULT_PORT = 4200
 
 
@@ -124,14 +122,14 @@ def serve_forever(port: int = DEFAULT_PORT) -> None:
     from flows.ops.prefect_server import prefect_environment, start_server, stop_server, wait_healthy
 
     prefect_environment()
-    configured = os.environ.get("PREFECT_API_URL")
+    configured = configured_prefect_api()
     proc = None
     if not configured:
         api_url = f"http://127.0.0.1:{port}/api"
-        log_path = Path(os.environ["PREFECT_HOME"]) / "server.log"
+        log_path = prefect_home() / "server.log"
         proc = start_server(port, log_path)
         wait_healthy(api_url, proc, log_path)
-        os.environ["PREFECT_API_URL"] = api_url
+        use_prefect_api(api_url)
         print(f"Prefect dashboard: http://127.0.0.1:{port}  (server log: {log_path})", flush=True)
     try:
         from prefect import serve

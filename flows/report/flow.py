@@ -15,10 +15,10 @@ from flows.ops import progress
 from flows.ops.db_lock import hold_database
 from flows.report.periods import parse_since
 from flows.report.render import render_html, render_markdown, story_table_rows
-from warehouse import db
+from flows.settings import DEFAULT_REPORTS_DIR, load_settings
+from warehouse import backend, db
 from warehouse.report_data import ReportData, collect_report
 
-DEFAULT_REPORTS_DIR = db.PROJECT_ROOT / "reports"
 STAGE = "report"
 STEPS = 4
 
@@ -30,8 +30,10 @@ class ReportFiles:
 
 
 @task(name="collect-report-data", cache_policy=NO_CACHE)
-def collect(db_file: Path, since: datetime, until: datetime, per_topic: int) -> ReportData:
-    con = db.connect(db_file)
+def collect(
+    db_file: Path, options: backend.WarehouseOptions, since: datetime, until: datetime, per_topic: int
+) -> ReportData:
+    con = db.connect(db_file, options=options)
     try:
         return collect_report(con, since, until, per_topic=per_topic)
     finally:
@@ -85,13 +87,14 @@ def report(
     logger = get_run_logger()
     until = datetime.now()
     start = parse_since(since, until)
-    db_file = Path(db_path) if db_path else db.default_db_path()
+    env = load_settings()
+    db_file = Path(db_path) if db_path else env.db_file
     if not db_file.exists():
         raise FileNotFoundError(f"no database at {db_file}; run the ingest flow first")
     progress.advance(STAGE, 0, total=STEPS)
     # Waits for a running ingest to finish rather than reading a database mid-write.
     with hold_database(db_file, "report", wait_s=lock_wait_s):
-        data = collect(db_file, start, until, per_topic)
+        data = collect(db_file, env.warehouse, start, until, per_topic)
     progress.advance(STAGE)
     files = write_files(data, Path(out_dir) if out_dir else DEFAULT_REPORTS_DIR, db_file)
     progress.advance(STAGE)

@@ -13,9 +13,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 HEADER_LINE = re.compile(rb"^Header:\s*([\w-]+):\s*(.+?)\s*$", re.MULTILINE)
+
+if TYPE_CHECKING:
+    from flows.ingest.summary import RunSummary
 
 
 def bench_environment() -> None:
@@ -108,7 +111,7 @@ def prefect_session() -> Iterator[None]:
         yield
 
 
-def run_ingest(**kwargs: Any) -> dict[str, Any]:
+def run_ingest(**kwargs: Any) -> RunSummary:
     from flows.ingest.flow import ingest
 
     return ingest(**kwargs)

@@ -1,0 +1,63 @@
+"""What every command shares: the console, the `--db` option, and opening the database or saying why not."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import duckdb
+import typer
+from rich.console import Console
+
+from flows.ops.db_lock import DatabaseBusy
+from flows.ops.open_db import open_for_writing
+from flows.settings import Settings, SettingsError, load_settings
+from warehouse import backend, db
+
+console = Console()
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="DuckDB file or ducklake: location (default: $NEWSWATCH_DB or data/newswatch.duckdb)."),
+]
+
+
+def settings_or_exit() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        console.print(f"[red]Bad environment setting:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+
+
+def database_location(db_path: Path | None) -> Path | str:
+    """The `--db` location, else the configured one; exits with a message when no such file exists."""
+    location = db_path or settings_or_exit().location
+    if not backend.is_lake(location) and not Path(location).exists():
+        console.print(f"[red]No database at {location}.[/] Run `newswatch run` first.")
+        raise typer.Exit(1)
+    return location
+
+
+@contextmanager
+def open_database(
+    db_path: Path | None, *, purpose: str | None = None, wait_s: float = 0.0
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse, opened for a command. `purpose`: the command writes, so it takes the file's lock first."""
+    location = database_location(db_path)
+    options = settings_or_exit().warehouse
+    try:
+        if purpose is None:
+            con = db.connect(location, options=options)
+            try:
+                yield con
+            finally:
+                con.close()
+        else:
+            with open_for_writing(location, options, purpose=purpose, wait_s=wait_s) as con:
+                yield con
+    except (DatabaseBusy, duckdb.IOException, backend.BackendUnavailable) as exc:
+        console.print(f"[red]Cannot open {db.location_label(location)}:[/] {exc}", highlight=False)
+        raise typer.Exit(1) from None

@@ -1,0 +1,170 @@
+"""The first step of an ingest run: read the configuration, bring the warehouse up to date (re-tag, seeds),
+take this worker's shards, and decide which sources to poll."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import duckdb
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from extractors.analysis import analyze_article
+from extractors.records import Source
+from extractors.sources.poll_policy import FeedHealth
+from extractors.sources.shards import ShardSpec, sources_in
+from extractors.tagging.entities import Gazetteer
+from extractors.tagging.relevance import RelevanceQuery
+from extractors.tagging.topics import Taxonomy
+from flows import seed_files, settings
+from flows.http.capture_server import CAPTURE_SCHEME
+from flows.ingest.batches import store_analyzed
+from flows.ingest.poll_plan import poll_plan
+from flows.retag import retag_if_versions_changed
+from warehouse import leases, load, lookups, source_health
+
+
+@dataclass(frozen=True, kw_only=True)
+class IngestConfig:
+    """What the run was asked to do, with its seed files read."""
+
+    sources: list[Source]
+    tagging: seed_files.TaggingFiles
+    query: RelevanceQuery | None
+    capture: bool
+    live: bool
+    due_only: bool
+    shard: ShardSpec | None
+    lease_ttl: timedelta
+
+
+def read_config(
+    *,
+    feeds_file: str | None,
+    topics_file: str | None,
+    entities_file: str | None,
+    relevance_file: str | None,
+    relevance: bool,
+    capture: bool,
+    live: bool,
+    due_only: bool,
+    shard: str | None,
+    lease_ttl_s: float,
+) -> IngestConfig:
+    relevance_path = Path(relevance_file) if relevance_file else settings.DEFAULT_RELEVANCE
+    return IngestConfig(
+        sources=seed_files.load_sources(Path(feeds_file) if feeds_file else settings.DEFAULT_FEEDS),
+        tagging=seed_files.load_tagging(
+            Path(topics_file) if topics_file else settings.DEFAULT_TOPICS,
+            Path(entities_file) if entities_file else settings.DEFAULT_ENTITIES,
+        ),
+        query=seed_files.load_query(relevance_path) if relevance else None,
+        capture=capture,
+        live=live,
+        due_only=due_only,
+        shard=ShardSpec.parse(shard) if shard else None,
+        lease_ttl=timedelta(seconds=lease_ttl_s),
+    )
+
+
+@dataclass(kw_only=True)
+class ShardLeases:
+    """The shards this run holds, heartbeated between batches so other workers see it alive."""
+
+    spec: ShardSpec | None
+    holder: str
+    held: set[int] = field(default_factory=set)
+    taken_over: set[int] = field(default_factory=set)
+
+    def claim(self, con: duckdb.DuckDBPyConnection, ttl: timedelta) -> None:
+        if self.spec is not None:
+            own, self.taken_over = leases.claim_shards(con, self.spec, self.holder, ttl)
+            self.held = own | self.taken_over
+
+    def select(self, sources: list[Source]) -> list[Source]:
+        return sources if self.spec is None else sources_in(sources, self.held, self.spec.count)
+
+    def beat(self, con: duckdb.DuckDBPyConnection, *, done: bool = False) -> None:
+        if self.spec is not None:
+            leases.heartbeat(con, self.held, self.spec.count, self.holder, done=done)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunPlan:
+    run_id: str
+    now: datetime
+    sources: list[Source]  # to poll in this run
+    not_due: int
+    health: dict[str, FeedHealth]
+    shards: ShardLeases
+    seeds_loaded: int
+    retagged_articles: int
+
+
+def select_sources(sources: list[Source], *, capture: bool, live: bool) -> list[Source]:
+    def wanted(s: Source) -> bool:
+        is_capture = s.url.startswith(CAPTURE_SCHEME)
+        return s.enabled and ((capture and is_capture) or (live and not is_capture))
+
+    return [s for s in sources if wanted(s)]
+
+
+@task(name="load-seed-corpus", cache_policy=NO_CACHE)
+def load_seeds(
+    con: duckdb.DuckDBPyConnection,
+    corpus_dir: Path,
+    run_id: str,
+    taxonomy: Taxonomy,
+    gazetteer: Gazetteer | None = None,
+) -> int:
+    """Load seeds not yet stored; they enter the dedup indexes before anything fetched."""
+    present = lookups.seeds_loaded(con)
+    missing = [a for a in seed_files.load_seed_articles(corpus_dir) if a.url not in present]
+    if missing:
+        store_analyzed(con, [analyze_article(a, taxonomy, gazetteer) for a in missing], run_id)
+    return len(missing)
+
+
+def plan_run(con: duckdb.DuckDBPyConnection, config: IngestConfig, run_id: str, holder: str) -> RunPlan:
+    logger = get_run_logger()
+    load.start_run(con, run_id)
+    load.register_sources(con, config.sources)
+    taxonomy, gazetteer = config.tagging.models()
+    retagged = retag_if_versions_changed(con, taxonomy, gazetteer)
+    if retagged is not None:
+        logger.info(
+            "taxonomy %s / gazetteer %s not yet applied to stored articles: re-tagged %d (%d tag rows written)",
+            retagged.tagger_version,
+            retagged.gazetteer_version,
+            retagged.articles,
+            retagged.tag_rows_written,
+        )
+    seeds_added = load_seeds(con, settings.CORPUS_DIR, run_id, taxonomy, gazetteer)
+    logger.info("seed corpus: %d new seed articles loaded", seeds_added)
+    wanted = select_sources(config.sources, capture=config.capture, live=config.live)
+    shards = ShardLeases(spec=config.shard, holder=holder)
+    shards.claim(con, config.lease_ttl)
+    if shards.spec is not None:
+        wanted = shards.select(wanted)
+        logger.info(
+            "shard %s: holding shards %s (taken over: %s), %d sources",
+            shards.spec,
+            sorted(shards.held),
+            sorted(shards.taken_over),
+            len(wanted),
+        )
+    now = datetime.now()
+    health = source_health.load_health(con, [s.name for s in wanted])
+    sources, not_due = poll_plan(wanted, health, now, due_only=config.due_only)
+    return RunPlan(
+        run_id=run_id,
+        now=now,
+        sources=sources,
+        not_due=len(not_due),
+        health=health,
+        shards=shards,
+        seeds_loaded=seeds_added,
+        retagged_articles=retagged.articles if retagged else 0,
+    )

@@ -1,0 +1,157 @@
+"""The one place that reads the environment: every `NEWSWATCH_*` setting, Prefect's few, and the default paths.
+
+Entry points (the CLI, each flow run, the benches) call `load_settings()` once and hand the parts on:
+`Settings.warehouse` to warehouse.db.connect, `Settings.fetch` to the HTTP client, the analysis workers'
+count to the pool. Nothing else reads `os.environ`.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+from pydantic import ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from flows.http.records import FetchSettings
+from warehouse.backend import DEFAULT_MEMORY_LIMIT, WarehouseOptions, is_lake
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SEEDS_DIR = PROJECT_ROOT / "seeds"
+DEFAULT_FEEDS = SEEDS_DIR / "feeds.toml"
+DEFAULT_TOPICS = SEEDS_DIR / "topics.toml"
+DEFAULT_ENTITIES = SEEDS_DIR / "entities.toml"
+DEFAULT_RELEVANCE = SEEDS_DIR / "relevance.toml"
+CORPUS_DIR = SEEDS_DIR / "corpus"
+CAPTURE_DIR = SEEDS_DIR / "capture"
+DEFAULT_DB_FILE = PROJECT_ROOT / "data" / "newswatch.duckdb"
+DEFAULT_REPORTS_DIR = PROJECT_ROOT / "reports"
+PREFECT_YAML = PROJECT_ROOT / "prefect.yaml"
+DEFAULT_PREFECT_HOME = PROJECT_ROOT / ".prefect"
+
+# FetchSettings fields that NEWSWATCH_<FIELD> overrides; the others are fixed by the code.
+HTTP_FIELDS = (
+    "user_agent",
+    "connect_timeout",
+    "read_timeout",
+    "total_timeout",
+    "max_bytes",
+    "min_interval",
+    "per_host",
+    "max_workers",
+    "max_retries",
+    "backoff_base",
+    "allow_loopback",
+    "allow_private",
+)
+S3_FIELDS = ("key_id", "secret", "endpoint", "region", "url_style", "use_ssl")
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value of the wrong kind; the message names it."""
+
+
+class Settings(BaseSettings):
+    """Every NEWSWATCH_* variable. Unset or empty means the default."""
+
+    model_config = SettingsConfigDict(env_prefix="NEWSWATCH_", env_ignore_empty=True, extra="ignore", frozen=True)
+
+    db: str | None = None  # a DuckDB file, or `ducklake:<catalog>`
+    duckdb_memory: str = DEFAULT_MEMORY_LIMIT
+    lake_data: str | None = None
+    s3_key_id: str | None = None
+    s3_secret: str | None = None
+    s3_endpoint: str | None = None
+    s3_region: str | None = None
+    s3_url_style: str | None = None
+    s3_use_ssl: str | None = None
+    workers: int | None = None  # analysis processes (default: one per core)
+    dask_address: str | None = None
+    worker_id: str | None = None
+    loopback_only: bool = False
+    user_agent: str | None = None
+    connect_timeout: float | None = None
+    read_timeout: float | None = None
+    total_timeout: float | None = None
+    max_bytes: int | None = None
+    min_interval: float | None = None
+    per_host: int | None = None
+    max_workers: int | None = None
+    max_retries: int | None = None
+    backoff_base: float | None = None
+    allow_loopback: bool | None = None
+    allow_private: bool | None = None
+
+    @property
+    def location(self) -> Path | str:
+        """The warehouse: a DuckLake location as given, else the DuckDB file."""
+        if self.db and is_lake(self.db):
+            return self.db
+        return Path(self.db) if self.db else DEFAULT_DB_FILE
+
+    @property
+    def db_file(self) -> Path:
+        """The DuckDB file, for commands that work on the embedded file only."""
+        return Path(self.db) if self.db else DEFAULT_DB_FILE
+
+    @property
+    def warehouse(self) -> WarehouseOptions:
+        s3 = {name.upper(): value for name in S3_FIELDS if (value := getattr(self, f"s3_{name}"))}
+        return WarehouseOptions(memory_limit=self.duckdb_memory, lake_data=self.lake_data, s3=s3)
+
+    @property
+    def fetch(self) -> FetchSettings:
+        values = {name: value for name in HTTP_FIELDS if (value := getattr(self, name)) is not None}
+        return FetchSettings(loopback_only=self.loopback_only, **values)
+
+    @property
+    def analysis_workers(self) -> int:
+        return max(1, self.workers) if self.workers else max(1, os.cpu_count() or 1)
+
+    @property
+    def worker_name(self) -> str:
+        """Who holds shard leases: NEWSWATCH_WORKER_ID, else host:pid."""
+        return self.worker_id or f"{socket.gethostname()}:{os.getpid()}"
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"NEWSWATCH_{str(error['loc'][0]).upper()}: {error['msg']}" for error in exc.errors() if error["loc"]
+        )
+        raise SettingsError(problems or str(exc)) from None
+
+
+# Prefect reads its own variables; these are the ones newswatch sets or consults.
+
+
+def prefect_environment() -> None:
+    """Defaults that must be in place before prefect is imported."""
+    os.environ.setdefault("PREFECT_HOME", str(DEFAULT_PREFECT_HOME))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT", "false")
+
+
+def prefect_home() -> Path:
+    return Path(os.environ.get("PREFECT_HOME") or DEFAULT_PREFECT_HOME)
+
+
+def configured_prefect_api() -> str | None:
+    return os.environ.get("PREFECT_API_URL") or None
+
+
+def use_prefect_api(api_url: str | None) -> None:
+    """Point this process's Prefect client at `api_url` (None: forget it)."""
+    if api_url is None:
+        os.environ.pop("PREFECT_API_URL", None)
+    else:
+        os.environ["PREFECT_API_URL"] = api_url
+
+
+def prefect_server_environment(port: int) -> dict[str, str]:
+    """The environment of a `prefect server start` child: ours, plus where its dashboard finds the API
+    (PREFECT_UI_API_URL defaults to port 4200 whatever --port says)."""
+    return {"PREFECT_UI_API_URL": f"http://127.0.0.1:{port}/api", **os.environ}
