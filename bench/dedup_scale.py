@@ -112,7 +112,7 @@ def remix(texts: list[tuple[str, str]], count: int) -> list[Article]:
 
 def real_terms(articles: list[Article]) -> list[str]:
     """The story terms of the new articles, by how many of them hold each term (most common first)."""
-    from extractors.dedup.story_links import story_profile
+    from extractors.dedup.story_profile import story_profile
 
     df: Counter[str] = Counter()
     for a in articles:

@@ -10,7 +10,7 @@ import gzip
 
 from extractors.article.extract import ExtractionError, extract_article
 from extractors.dedup.fingerprints import fingerprint
-from extractors.dedup.story_links import story_profile
+from extractors.dedup.story_profile import story_profile
 from extractors.records import AnalyzedArticle, Article, FetchedPage, Rejection
 from extractors.tagging.entities import Gazetteer, extract_entities
 from extractors.tagging.topics import Taxonomy, tag_article

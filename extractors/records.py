@@ -12,7 +12,7 @@ from typing import Literal
 
 SourceKind = Literal["rss", "atom", "google_news", "gdelt", "sitemap"]
 FeedOutcome = Literal["parsed", "not_modified", "unchanged", "failed"]
-DuplicateKind = Literal["exact", "title", "near", "story"]
+DuplicateKind = Literal["exact", "title", "near"]
 # How an article got its story: it opened one, it reads like one (same-story stage), or it is a copy.
 StoryLinkKind = Literal["new", "story", "exact", "title", "near"]
 

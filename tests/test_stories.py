@@ -12,7 +12,8 @@ from extractors.analysis import analyze_article
 from extractors.article.urls import article_id
 from extractors.dedup.fingerprints import fingerprint
 from extractors.dedup.story_groups import join_groups, resolve_stories
-from extractors.dedup.story_links import LINK_THRESHOLD, StoryIndex, link_batch, profile_batch
+from extractors.dedup.story_links import LINK_THRESHOLD, StoryIndex, link_batch
+from extractors.dedup.story_profile import story_profile
 from extractors.records import AnalyzedArticle, Article, ProcessedArticle, StoryLink
 from flows.ingest.batches import store_analyzed
 from flows.seed_files import load_seed_articles, load_taxonomy
@@ -132,7 +133,7 @@ def test_time_window_keeps_a_similar_article_months_later_out_of_the_story() -> 
     def link(published: date) -> StoryLink:
         index = StoryIndex()
         items = [_processed(original), _processed(replace(rewrite, published=published))]
-        linked = link_batch(items, profile_batch(items), index)
+        linked = link_batch(items, [story_profile(i.article) for i in items], index)
         assert linked[1].story is not None
         return linked[1].story
 
@@ -218,16 +219,16 @@ def test_reports_of_a_new_same_kind_event_in_one_batch_form_their_own_story() ->
         for n in range(3)
     ]
     index = StoryIndex()
-    first = link_batch([_processed(a) for a in older], profile_batch([_processed(a) for a in older]), index)
+    first = link_batch([_processed(a) for a in older], [story_profile(a) for a in older], index)
     assert len({i.story.story_id for i in first if i.story}) == 1
     batch = [_processed(a) for a in newer]
-    linked = [i.story for i in link_batch(batch, profile_batch(batch), index) if i.story]
+    linked = [i.story for i in link_batch(batch, [story_profile(i.article) for i in batch], index) if i.story]
     old_story = older[0].article_id
     assert {s.story_id for s in linked} == {newer[0].article_id}
     assert linked[0].kind == "new" and all(s.kind == "story" for s in linked[1:])
     # Each new report alone would have matched the older story: the batch is what tells them apart.
     assert all(s.story_id != old_story for s in linked)
     alone = StoryIndex()
-    link_batch([_processed(a) for a in older], profile_batch([_processed(a) for a in older]), alone)
-    single = link_batch(batch[:1], profile_batch(batch[:1]), alone)[0].story
+    link_batch([_processed(a) for a in older], [story_profile(a) for a in older], alone)
+    single = link_batch(batch[:1], [story_profile(i.article) for i in batch[:1]], alone)[0].story
     assert single is not None and single.story_id == old_story

@@ -4,13 +4,12 @@ import pytest
 
 from extractors.records import Article
 from extractors.tagging.terms import phrase_pattern
-from extractors.tagging.topics import length_scale, score_topic, tag_article
+from extractors.tagging.topics import length_scale, tag_article, topic_scores
 from flows.seed_files import load_taxonomy
 from tests.conftest import PROJECT
 from tests.helpers import seed_article
 
 TAXONOMY = load_taxonomy(PROJECT / "seeds" / "topics.toml")
-TOPICS = {topic.name: topic for topic in TAXONOMY.topics}
 
 
 @pytest.mark.parametrize(
@@ -112,8 +111,8 @@ def test_passing_mention_in_one_body_sentence_counts_less_than_spread_evidence()
     title = "Ministers meet on culture ties"
     passing = filler + " Troops and missiles were not discussed. " + filler + " Nor was trade."
     spread = filler + " Troops were not discussed. " + filler + " Nor were missiles."
-    passing_score = score_topic(TOPICS["defence"], TAXONOMY, title, passing)[0]
-    spread_score = score_topic(TOPICS["defence"], TAXONOMY, title, spread)[0]
+    passing_score = topic_scores(TAXONOMY, title, passing)["defence"][0]
+    spread_score = topic_scores(TAXONOMY, title, spread)["defence"][0]
     assert passing_score < 1.0, "one sentence deep in a long story does not tag"
     assert spread_score > 1.5 * passing_score
 
@@ -127,7 +126,7 @@ def test_company_names_in_capitals_or_before_a_ticker_do_not_count() -> None:
     ticker = _article("KESTREL OIL <KSO> NAMES NEW CHAIRMAN", "Kestrel Oil <KSO> said its board named a chairman.")
     exchange = _article("Board changes", "Bharat Petroleum (BPCL.NS) named a new finance director on Monday.")
     for article in (capitals, ticker, exchange):
-        assert score_topic(TOPICS["energy"], TAXONOMY, article.title, article.text) == (0.0, ())
+        assert topic_scores(TAXONOMY, article.title, article.text)["energy"] == (0.0, ())
     spelled_out = _article("Imports of Liquefied Natural Gas (LNG) rise", "India bought more gas from Russia.")
     energy = {t.topic: t for t in tag_article(spelled_out, TAXONOMY)}["energy"]
     assert any(e.startswith("natural gas@title") for e in energy.evidence), "an acronym in brackets is no ticker"

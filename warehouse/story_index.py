@@ -11,13 +11,8 @@ from typing import Any
 
 import duckdb
 
-from extractors.dedup.story_links import (
-    CANDIDATES_PER_ARTICLE,
-    WINDOW_DAYS,
-    IndexedArticle,
-    StoryIndex,
-    weighted_terms,
-)
+from extractors.dedup.story_links import CANDIDATES_PER_ARTICLE, WINDOW_DAYS, IndexedArticle, StoryIndex
+from extractors.dedup.story_profile import weighted_terms
 from extractors.records import ProcessedArticle, StoryProfile
 from warehouse.bulk import Table, bulk_insert, bulk_merge, key_list, rows_of
 

@@ -87,10 +87,6 @@ def fingerprint(article: Article) -> Fingerprint:
     )
 
 
-def fingerprint_batch(articles: list[Article]) -> list[Fingerprint]:
-    return [fingerprint(a) for a in articles]
-
-
 def signature_to_bytes(signature: tuple[int, ...]) -> bytes:
     return np.asarray(signature, dtype="<u8").tobytes()
 

@@ -3,34 +3,23 @@ articles that share rare terms with the batch (and the document frequencies), th
 
 Each article points at its most similar article, stored or in its own batch, when the TF-IDF
 cosine of their top terms, scaled down by the days between them, clears a threshold; following
-those pointers gives its story (extractors/story_groups.py), and a group of new articles joins an
+those pointers gives its story (extractors/dedup/story_groups.py), and a group of new articles joins an
 older story only when its members match it about as well as they match each other.
-Terms are title words (counted double), body words, and names (capitalized words inside a
-sentence), which carry most of what tells one occurrence of an event from another of its kind.
-The choices and the figures behind them are in README.md ("Duplicates and stories").
+Articles are compared by their term profiles (extractors/dedup/story_profile.py).
+The choices and the figures behind them are in docs/dedup-and-stories.md.
 """
 
 from __future__ import annotations
 
-import math
-import re
-import unicodedata
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from extractors.dedup.story_groups import join_groups, resolve_stories
+from extractors.dedup.story_profile import QUERY_TERMS, TOP_TERMS, heaviest_terms, idf, unit_vector
 from extractors.dedup.story_scoring import ScoreMatrix, Scores
-from extractors.records import Article, ProcessedArticle, StoryLink, StoryProfile
+from extractors.records import ProcessedArticle, StoryLink, StoryProfile
 
-TITLE_WEIGHT = 2.0
-NAME_WEIGHT = 2.0
-# Only the top terms of an article are stored and compared: enough to carry the event, and
-# it keeps the stored index at a fixed size per article (measured: 50-100 is best, all terms worse).
-TOP_TERMS = 64
-QUERY_TERMS = 1000
-# Rare terms matter more than tf-idf's usual weighting says (measured, 1.5 vs 1.0: a hair better).
-IDF_POWER = 1.5
 LINK_THRESHOLD = 0.10
 # A new group joins an older story when its members' best scores into it average at least this
 # share of their best scores inside the group (tuned on half the dev topics, checked on the other).
@@ -40,83 +29,6 @@ WINDOW_DAYS = 14
 HALF_LIFE_DAYS = 7.0
 # How many stored articles (best by shared rare terms) the warehouse returns per new article.
 CANDIDATES_PER_ARTICLE = 100
-
-WORD = re.compile(r"[\w\u0900-\u097F]+")
-SENTENCE_BREAK = re.compile(r"(?<=[.!?:;])\s+|\n+")
-NAME_PREFIX = "@"
-STOPWORD_TEXT = (
-    "the and for with from that this was were are has have had not but its his her their they them you our"
-    " who whom what when where which while will would can could said says say also after before about over"
-    " into than then there been being more most other some such only very just one two all any out may"
-    " might new told per cent percent mr ms mrs dr"
-)
-STOPWORDS = frozenset(STOPWORD_TEXT.split())
-
-
-def _words(text: str) -> list[str]:
-    return [
-        w
-        for w in WORD.findall(unicodedata.normalize("NFKC", text).casefold())
-        if w not in STOPWORDS and (len(w) > 2 or (w.isdigit() and len(w) == 2))
-    ]
-
-
-def _names(text: str) -> list[str]:
-    """Capitalized words that do not open a sentence: names of people, places, bodies."""
-    names = []
-    for sentence in SENTENCE_BREAK.split(unicodedata.normalize("NFKC", text)):
-        tokens = WORD.findall(sentence)
-        for token in tokens[1:]:
-            if token[0].isupper() and len(token) > 1 and token.casefold() not in STOPWORDS:
-                names.append(NAME_PREFIX + token.casefold())
-    return names
-
-
-def story_profile(article: Article) -> StoryProfile:
-    counts: dict[str, float] = {}
-    for weight, terms in (
-        (TITLE_WEIGHT, _words(article.title)),
-        (1.0, _words(article.text)),
-        (NAME_WEIGHT, _names(article.title + "\n" + article.text)),
-    ):
-        for term in terms:
-            counts[term] = counts.get(term, 0.0) + weight
-    return StoryProfile(
-        article_id=article.article_id,
-        published=article.published,
-        counts=tuple(sorted(counts.items())),
-    )
-
-
-def idf(document_frequency: int, documents: int) -> float:
-    return (math.log((documents + 1) / (document_frequency + 1)) + 1.0) ** IDF_POWER
-
-
-def heaviest_terms(
-    counts: tuple[tuple[str, float], ...],
-    document_frequency: dict[str, int],
-    documents: int,
-    left_out: Collection[str] = (),
-) -> list[tuple[str, float]]:
-    """tf-idf weights, heaviest first; terms in `left_out` count one document fewer (the article itself)."""
-    weights = {
-        term: (1.0 + math.log(count)) * idf(document_frequency.get(term, 0) - (term in left_out), documents)
-        for term, count in counts
-        if count >= 1.0
-    }
-    return sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
-
-
-def unit_vector(kept: list[tuple[str, float]]) -> dict[str, float]:
-    norm = math.sqrt(sum(w * w for _, w in kept)) or 1.0
-    return {term: w / norm for term, w in kept}
-
-
-def weighted_terms(
-    counts: tuple[tuple[str, float], ...], document_frequency: dict[str, int], documents: int, top: int = TOP_TERMS
-) -> dict[str, float]:
-    """Unit-length tf-idf vector over the `top` heaviest terms."""
-    return unit_vector(heaviest_terms(counts, document_frequency, documents)[:top])
 
 
 # The time factor of articles published d days apart (d <= WINDOW_DAYS): 1.0 the same day, halving every
@@ -244,7 +156,7 @@ def link_batch(
     """Give each article its story. Each article points at its best match among stored articles and
     the whole batch, later articles included, so several reports of a new event arriving together
     form their own story instead of being pulled one by one into an older story of the same kind."""
-    originals = [i for i, item in enumerate(items) if item.duplicate is None or item.duplicate.kind == "story"]
+    originals = [i for i, item in enumerate(items) if item.duplicate is None]
     for i in originals:
         if profiles[i].counts:
             index.count(tuple(term for term, _ in profiles[i].counts))
@@ -342,6 +254,3 @@ def _story_link(
         vocabulary=vocabulary,
     )
 
-
-def profile_batch(items: list[ProcessedArticle]) -> list[StoryProfile]:
-    return [story_profile(item.article) for item in items]

@@ -22,10 +22,6 @@ class Sitemap:
     entries: tuple[FeedEntry, ...] = ()
     children: tuple[tuple[str, datetime | None], ...] = ()  # (child sitemap URL, lastmod) of an index
 
-    @property
-    def is_index(self) -> bool:
-        return bool(self.children)
-
 
 def _inflate(body: bytes) -> bytes:
     if not body.startswith(b"\x1f\x8b"):

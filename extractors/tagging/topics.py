@@ -254,21 +254,20 @@ def _score(topic: Topic, taxonomy: Taxonomy, text: ArticleText) -> tuple[float, 
     return round(score_hits(hits, taxonomy) / needed, 3), _evidence(hits, taxonomy)
 
 
-def score_topic(topic: Topic, taxonomy: Taxonomy, title: str, body: str) -> tuple[float, tuple[str, ...]]:
-    """The topic's score relative to its length-scaled threshold (1.0 = just tagged), and its evidence."""
-    return _score(topic, taxonomy, article_text(taxonomy, title, body))
+def topic_scores(taxonomy: Taxonomy, title: str, body: str) -> dict[str, tuple[float, tuple[str, ...]]]:
+    """Each topic's score relative to its length-scaled threshold (1.0 = just tagged), and its evidence."""
+    text = article_text(taxonomy, title, body)
+    return {topic.name: _score(topic, taxonomy, text) for topic in taxonomy.topics}
 
 
 def tag_article(article: Article, taxonomy: Taxonomy) -> tuple[TopicTag, ...]:
-    text = article_text(taxonomy, article.title, article.text)
     tags = []
-    for topic in taxonomy.topics:
-        score, evidence = _score(topic, taxonomy, text)
+    for topic, (score, evidence) in topic_scores(taxonomy, article.title, article.text).items():
         if score >= 1.0:
             tags.append(
                 TopicTag(
                     article_id=article.article_id,
-                    topic=topic.name,
+                    topic=topic,
                     score=score,
                     evidence=evidence,
                     tagger_version=taxonomy.tagger_version,

@@ -10,9 +10,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from flows.cli.common import DbOption, console, open_database
+from flows.cli.common import DbOption, console, database_location, open_database
 from flows.ops.progress import advance, progress_display
 from flows.report.periods import parse_since
+from warehouse import backend
 from warehouse.fulltext import SearchQuery, SearchUnavailable, build_index, index_is_current, search
 
 
@@ -38,6 +39,12 @@ def search_command(
     request = SearchQuery(
         text=query, topic=topic, since=_day(since, "--since"), until=_day(until, "--until"), limit=limit
     )
+    if backend.is_lake(database_location(db_path)):
+        console.print(
+            "[red]Full-text search needs the embedded DuckDB file[/]: DuckLake cannot hold DuckDB's search index. "
+            "Query a lake with SQL instead (e.g. title ILIKE '%S-400%')."
+        )
+        raise typer.Exit(1)
     try:
         # It writes: the search index is rebuilt when articles were added since it was built.
         with open_database(db_path, purpose="search", wait_s=30.0) as con:

@@ -14,7 +14,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 
 from extractors.dedup.story_links import link_batch as link_stories
-from extractors.dedup.story_links import story_profile
+from extractors.dedup.story_profile import story_profile
 from extractors.pipeline import judge_analyzed
 from extractors.records import AnalyzedArticle, FeedEntry, FetchedPage, Rejection
 from flows.http.client import HttpFetcher

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -31,9 +32,9 @@ class ReportFiles:
 
 @task(name="collect-report-data", cache_policy=NO_CACHE)
 def collect(
-    db_file: Path, options: backend.WarehouseOptions, since: datetime, until: datetime, per_topic: int
+    location: Path | str, options: backend.WarehouseOptions, since: datetime, until: datetime, per_topic: int
 ) -> ReportData:
-    con = db.connect(db_file, options=options)
+    con = db.connect(location, options=options)
     try:
         return collect_report(con, since, until, per_topic=per_topic)
     finally:
@@ -41,11 +42,11 @@ def collect(
 
 
 @task(name="write-report-files", cache_policy=NO_CACHE)
-def write_files(data: ReportData, out_dir: Path, db_file: Path) -> ReportFiles:
+def write_files(data: ReportData, out_dir: Path, location: Path | str) -> ReportFiles:
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = f"{data.until:%Y-%m-%d}"
     files = ReportFiles(html=out_dir / f"report-{stamp}.html", markdown=out_dir / f"digest-{stamp}.md")
-    html = render_html(data, generated_at=datetime.now(), database=str(db_file))
+    html = render_html(data, generated_at=datetime.now(), database=db.location_label(location))
     markdown = render_markdown(data)
     files.html.write_text(html, encoding="utf-8")
     files.markdown.write_text(markdown, encoding="utf-8")
@@ -88,15 +89,16 @@ def report(
     until = datetime.now()
     start = parse_since(since, until)
     env = load_settings()
-    db_file = Path(db_path) if db_path else env.db_file
-    if not db_file.exists():
-        raise FileNotFoundError(f"no database at {db_file}; run the ingest flow first")
+    location = db_path or env.location
+    lake = backend.is_lake(location)
+    if not lake and not Path(location).exists():
+        raise FileNotFoundError(f"no database at {location}; run the ingest flow first")
     progress.advance(STAGE, 0, total=STEPS)
-    # Waits for a running ingest to finish rather than reading a database mid-write.
-    with hold_database(db_file, "report", wait_s=lock_wait_s):
-        data = collect(db_file, env.warehouse, start, until, per_topic)
+    # Waits for a running ingest to finish rather than reading a database file mid-write (a lake needs no lock).
+    with nullcontext() if lake else hold_database(Path(location), "report", wait_s=lock_wait_s):
+        data = collect(location, env.warehouse, start, until, per_topic)
     progress.advance(STAGE)
-    files = write_files(data, Path(out_dir) if out_dir else DEFAULT_REPORTS_DIR, db_file)
+    files = write_files(data, Path(out_dir) if out_dir else DEFAULT_REPORTS_DIR, location)
     progress.advance(STAGE)
     publish(data, files)
     progress.advance(STAGE, 2)
