@@ -5,7 +5,7 @@
 
 For each size N a child process fills a fresh DuckDB file with N synthetic stored articles
 (bench/synthetic_warehouse.py: set-based SQL, shaped like what the look-ups read), then a fresh child
-opens it the way the flow does (warehouse.db.connect) and times `flows.batches.store_analyzed` — the look-ups,
+opens it the way the flow does (warehouse.db.connect) and times `flows.ingest.batches.store_analyzed` — the look-ups,
 the ladder, same-story linking and the load, one transaction per batch — on batches of new articles.
 The new articles are the real texts given (extracted pages, JSONL articles), each remixed into distinct
 articles: about 60% of its sentences, three sentences of another text, its own numbers, title and URL,

@@ -7,8 +7,8 @@ roughly as they are published, so the date filter of the story look-up can skip 
   300 sources. Bodies and raw pages are short placeholders (no look-up reads them; they only make the file
   smaller than a real one).
 - fingerprints: a unique text hash and title, a 128 x uint64 MinHash BLOB (1 KB, as the loader writes it).
-- lsh_bands: 32 BIGINT keys (band number over a 58-bit hash) as extractors/fingerprints.py makes them, unique except
-  that copies share the first 8 bands (all 32 for exact copies) with the article they copy.
+- lsh_bands: 32 BIGINT keys (band number over a 58-bit hash) as extractors/dedup/fingerprints.py makes them,
+  unique except that copies share the first 8 bands (all 32 for exact copies) with the article they copy.
 - duplicates: about 3% of articles, pointing at an article stored shortly before, kinds exact/title/near.
 - article_stories: every article; about 40% of the originals join an earlier article's story.
 - story_terms: the up-to-64 top terms of each original (copies are not indexed, as in the flow), ranks drawn

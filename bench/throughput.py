@@ -3,8 +3,7 @@
     python -m bench.throughput --html-dir ../shared/data/extraction-dev/html --pages 2000
 
 The pages are served with RSS feeds from 127.0.0.1 under distinct URLs, by a server in a process of its
-own (in this process its threads took about a fifth of the flow process's CPU samples, under the GIL
-that the flow needs). Last line:
+own (in this process its threads would compete for the GIL that the flow needs). Last line:
 pages=N trafilatura_pps=… pipeline_pps=… newspaper4k_pps=… ratio_vs_trafilatura=… ratio_vs_newspaper4k=…
 """
 

@@ -52,7 +52,7 @@ def test_seed_rewrite_and_joint_statement_pairs_share_stories(db_path: Path) -> 
     assert s["001"][0] == s["000"][0]
     assert s["003"][0] == s["002"][0]
     assert s["000"][0] != s["002"][0]
-    # 004 (the Kremlin spokesman before the summit) is its own story: see README.
+    # 004 (the Kremlin spokesman before the summit) is its own story: see docs/dedup-and-stories.md.
     assert s["004"][0] not in {s["000"][0], s["002"][0]}
     (stories,) = con.execute("SELECT count(*) FROM stories").fetchone() or (0,)
     assert stories == 3

@@ -1,6 +1,6 @@
 """Bulk inserts through Arrow: one statement per table per batch, no per-row SQL.
 
-A batch is handed to DuckDB as an Arrow table (zero-copy scan), which measured about 40x faster
+A batch is handed to DuckDB as an Arrow table (zero-copy scan), which measured much faster
 than binding Python lists and far faster than executemany.
 
 Keys are honoured by the statements themselves (an anti-join insert, a MERGE), not by ON CONFLICT:

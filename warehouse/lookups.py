@@ -33,7 +33,7 @@ def known_fingerprints(con: duckdb.DuckDBPyConnection, items: list[tuple[Article
 
     Each look-up scans only the key column and collects row ids, then reads the other columns of just those
     rows (see ROWS_OF): a join would read every column it returns, 1 KB MinHash BLOBs included, of every
-    row it scans (at a million stored articles, 290 -> 110 ms for the band look-up of one batch)."""
+    row it scans."""
     known = KnownFingerprints()
     if not items:
         return known

@@ -30,7 +30,7 @@ def _document_frequencies(con: duckdb.DuckDBPyConnection, terms: list[str]) -> d
 def _story_terms_between(low: date | None, high: date | None) -> tuple[str, list[Any]]:
     """story_terms rows published between `low` and `high` or undated, as a FROM-clause source. Rows arrive
     roughly in publication order, so DuckDB skips the row groups outside a plain date range; it scans them
-    all behind `published IS NULL OR published BETWEEN ...` (1.4 s against 0.03 s at a million articles)."""
+    all behind `published IS NULL OR published BETWEEN ...`."""
     if low is None or high is None:
         return "story_terms", []
     columns = "term, article_id, count, published"

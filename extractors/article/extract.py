@@ -63,8 +63,8 @@ def _main_text(tree: HtmlElement, url: str) -> Document:
     """A cascade, cheapest first, each step only when the last found too little.
 
     1. Precision mode without trafilatura's external fallbacks (readability, jusText): it drops the most
-       boilerplate, and on a full-length story the fallbacks seldom change anything, while costing about
-       a third of the extraction time (bench.extraction: F1 0.976 either way, 12.7 against 17.0 ms a page).
+       boilerplate, and on a full-length story the fallbacks seldom change anything while costing much of
+       the extraction time (docs/performance.md).
     2. Below a short story's length, the same with the fallbacks: they rescue pages whose markup hides
        part of the text from trafilatura's own extractor.
     3. Default mode, when precision mode keeps too little to be an article at all.

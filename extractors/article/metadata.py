@@ -1,8 +1,8 @@
 """A page's title, author, date, canonical URL and site name, from trafilatura's metadata steps.
 
 trafilatura's own `extract_metadata` also searches the whole page for categories, tags and a licence,
-which newswatch never stores: those searches were a third of its metadata time (about 1.6 ms a page on the
-extraction dev pages). The steps kept here run in trafilatura's order, so the fields agree with its own.
+which newswatch never stores, at a good share of its metadata time (docs/performance.md). The steps kept
+here run in trafilatura's order, so the fields agree with its own.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def page_metadata(tree: HtmlElement, url: str) -> Document:
     meta.author = meta.author or extract_author(tree)
     meta.url = meta.url or extract_url(tree, url)
     # From the page's markup (meta tags, time elements, URL), without htmldate's extensive search through
-    # the whole text: about 10% of extraction time for no better dates on news pages.
+    # the whole text: it cost extraction time for no better dates on news pages.
     try:
         meta.date = find_date(tree, url=meta.url, extensive_search=False, original_date=True)
     except Exception as exc:  # htmldate asserts on some broken trees (`<body><html><script>`): no date, not no page

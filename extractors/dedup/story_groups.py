@@ -1,4 +1,4 @@
-"""Stories of one batch from each article's best match: pure graph steps for extractors/stories.py.
+"""Stories of one batch from each article's best match: pure graph steps for extractors/dedup/story_links.py.
 
 `edges[n]` is batch article n's best match above the threshold: another batch position, a stored
 article id, or None. `scores[n]` holds n's scores against every stored and batch article it shares

@@ -253,4 +253,3 @@ def _story_link(
         indexed_terms=article.terms,
         vocabulary=vocabulary,
     )
-

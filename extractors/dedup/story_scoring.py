@@ -1,4 +1,4 @@
-"""Every batch article's score against every stored and batch article at once, for extractors/stories.py.
+"""Every batch article's score against every stored and batch article at once, for extractors/dedup/story_links.py.
 
 An article of the batch sees each other article's tf-idf vector with document frequencies that leave
 the query article itself out: a term of the query's vocabulary counts one document fewer. So an other

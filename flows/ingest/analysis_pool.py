@@ -23,7 +23,7 @@ from extractors.records import AnalyzedArticle, FetchedPage, Rejection
 from flows.ingest.pool_worker import analyze_in_worker, init_worker
 from flows.seed_files import TaggingFiles
 
-# Below this many pages, starting worker processes (about 2 s each) costs more than it saves.
+# Below this many pages, starting worker processes costs more than it saves.
 POOL_MIN_PAGES = 60
 
 
@@ -61,7 +61,7 @@ class Analyzer:
                 initargs=(tagging,),
             )
             # Workers start on the first submission: start them now, so their imports and model loading
-            # (about 2 s) overlap the first batch's fetch instead of following it.
+            # overlap the first batch's fetch instead of following it.
             self._pool.submit(os.getpid)
 
     @property

@@ -69,8 +69,8 @@ def store_analyzed(con: duckdb.DuckDBPyConnection, analyzed: list[AnalyzedArticl
 
 class Batch(Generic[T]):
     """Records handed from task to task. Prefect walks every task parameter recursively looking for
-    futures; a plain wrapper stops that walk from visiting each page and article, which cost about a
-    sixth of the flow thread's time (py-spy, 800 pages)."""
+    futures; a plain wrapper stops that walk from visiting each page and article, a visible share
+    of the flow thread's time under py-spy."""
 
     __slots__ = ("items",)
 

@@ -1,5 +1,5 @@
 """What a process-pool worker runs. Kept apart from the Prefect tasks: a spawned worker imports this
-module, and importing Prefect would cost each worker more than a second of CPU at every run's start."""
+module, and importing Prefect would cost each worker a lot of CPU at every run's start."""
 
 from __future__ import annotations
 

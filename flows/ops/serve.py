@@ -55,7 +55,7 @@ def read_deployments(path: Path = PREFECT_YAML) -> list[DeploymentSpec]:
 
 
 def load_flow(entrypoint: str) -> Any:
-    """`flows/ingest.py:ingest` -> the flow object from module flows.ingest."""
+    """`flows/ingest/flow.py:ingest` -> the flow object from module flows.ingest.flow."""
     file_part, _, attribute = entrypoint.partition(":")
     module = importlib.import_module(file_part.removesuffix(".py").replace("/", "."))
     return getattr(module, attribute)

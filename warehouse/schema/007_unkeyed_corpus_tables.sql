@@ -1,8 +1,7 @@
 -- Tables that grow with the corpus lose their primary keys and indexes, and LSH band keys become BIGINT.
 --
 -- DuckDB keeps a key's index (ART) in memory once a write or look-up has touched it, and cannot evict it:
--- about 115 MB per million 64-character keys, so memory grew with the stored articles (bench.dedup_scale:
--- 5.9 GB at a million). The loaders already keep keys unique with anti-join inserts, as they must on
+-- memory grew with the stored articles (docs/performance.md). The loaders already keep keys unique with anti-join inserts, as they must on
 -- DuckLake, which has no keys (warehouse/bulk.py); look-ups scan, filtered by the batch's keys or dates.
 -- DuckDB cannot drop a key, so each table is rebuilt with the same columns and its rows copied over.
 -- The rebuild also runs on DuckLake (where there were no keys to drop) for the band key's new type.
@@ -69,7 +68,7 @@ INSERT INTO fingerprints_007 BY NAME SELECT * FROM fingerprints;
 DROP TABLE fingerprints;                -- and its index fingerprints_text_hash
 ALTER TABLE fingerprints_007 RENAME TO fingerprints;
 
--- Band number in bits 58-62 over the top 58 bits of the band's 64-bit hash (extractors/fingerprints.py).
+-- Band number in bits 58-62 over the top 58 bits of the band's 64-bit hash (extractors/dedup/fingerprints.py).
 DROP TABLE IF EXISTS lsh_bands_007;
 CREATE TABLE lsh_bands_007 (
     band_key   BIGINT NOT NULL,
