@@ -1,4 +1,4 @@
-"""Shared fixtures. The HTTP client runs loopback-only in every test: no traffic leaves 127.0.0.1."""
+"""Fixtures shared across the tiers. The HTTP client runs loopback-only in every test: no traffic leaves 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.http.client import FetchSettings
+from tests.support.paths import SHARED_DATA
 
 os.environ["NEWSWATCH_LOOPBACK_ONLY"] = "1"
 # Politeness and backoff stay on in tests, with intervals small enough to keep the suite fast.
@@ -16,15 +16,6 @@ os.environ["NEWSWATCH_MIN_INTERVAL"] = "0.01"
 os.environ["NEWSWATCH_BACKOFF_BASE"] = "0.01"
 os.environ.pop("PREFECT_API_URL", None)
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-
-PROJECT = Path(__file__).resolve().parent.parent
-CORPUS = PROJECT / "seeds" / "corpus"
-CAPTURE = PROJECT / "seeds" / "capture"
-SHARED_DATA = PROJECT.parent / "shared" / "data"
-
-
-def seed_path(prefix: str) -> Path:
-    return next(CORPUS.glob(f"{prefix}_*.txt"))
 
 
 @pytest.fixture(scope="session")
@@ -34,19 +25,6 @@ def prefect_harness() -> Iterator[None]:
 
     with prefect_test_harness(), temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         yield
-
-
-def quick_settings(**overrides: object) -> FetchSettings:
-    """Client settings for tests: loopback only, tiny intervals, no retries and no robots.txt unless asked."""
-    values: dict[str, object] = {
-        "loopback_only": True,
-        "min_interval": 0.0,
-        "backoff_base": 0.01,
-        "max_retries": 0,
-        "robots": False,
-    }
-    values.update(overrides)
-    return FetchSettings(**values)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from flows.ops.prefect_server import free_port, stop_server, wait_healthy
-from tests.conftest import PROJECT
+from tests.support.paths import PROJECT
 
 CHROMIUM = shutil.which("chromium")
 OUTPUT = PROJECT / "test-output" / "browser"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.corpus import Corpus, CorpusServer
-from tests.conftest import CAPTURE
+from tests.support.corpus import Corpus, CorpusServer
+from tests.support.paths import CAPTURE
 from warehouse import db
 
 distributed = pytest.importorskip("distributed", reason="Dask needs the scale extra: pip install -e '.[scale]'")

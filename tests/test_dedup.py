@@ -1,6 +1,6 @@
 from extractors.dedup.fingerprints import fingerprint
 from extractors.dedup.ladder import KnownFingerprints, judge_batch
-from tests.helpers import copy_of, seed_article
+from tests.support.helpers import copy_of, seed_article
 
 SYNDICATION_NOTE = "This report is auto-generated from a syndicated news agency feed."
 

@@ -12,8 +12,8 @@ from warcio.warcwriter import WARCWriter
 
 from flows.http.client import HttpFetcher
 from flows.ingest.discover import discover
-from tests.conftest import CAPTURE, quick_settings
-from tests.test_flow import ANI_PATH
+from tests.support.helpers import quick_settings
+from tests.support.paths import ANI_PATH, CAPTURE
 from warehouse import db
 
 FEED = (

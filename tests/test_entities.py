@@ -4,8 +4,8 @@ import pytest
 
 from extractors.records import Article
 from extractors.tagging.entities import extract_entities, load_gazetteer
-from tests.conftest import PROJECT
-from tests.helpers import seed_article
+from tests.support.helpers import seed_article
+from tests.support.paths import PROJECT
 
 GAZETTEER = load_gazetteer(PROJECT / "seeds" / "entities.toml")
 

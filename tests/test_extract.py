@@ -8,7 +8,8 @@ from extractors.article.extract import ExtractionError, extract_article
 from extractors.article.seed_text import seed_to_article
 from extractors.article.urls import article_id, canonical_url
 from extractors.records import FeedEntry, FetchedPage
-from tests.conftest import CAPTURE, SHARED_DATA, seed_path
+from tests.support.helpers import seed_path
+from tests.support.paths import CAPTURE, SHARED_DATA
 
 BS_URL = (
     "https://www.business-standard.com/external-affairs-defence-security/news/"

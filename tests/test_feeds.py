@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from extractors.sources.feeds import FeedParseError, parse_feed
-from tests.conftest import CAPTURE
+from tests.support.paths import CAPTURE
 
 
 def test_capture_feed_entries() -> None:

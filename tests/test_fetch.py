@@ -5,7 +5,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from flows.http.client import HttpFetcher
-from tests.conftest import quick_settings
+from tests.support.helpers import quick_settings
 
 
 def test_loopback_only_refuses_other_hosts() -> None:

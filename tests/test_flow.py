@@ -8,10 +8,8 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from tests.conftest import CAPTURE
+from tests.support.paths import ANI_PATH, CAPTURE
 from warehouse import db, stats
-
-ANI_PATH = "news/national/general-news/russia-reaffirms-strategic-defence-partnership-with-india20251202"
 
 
 def _closed_port() -> int:

@@ -11,7 +11,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from tests.conftest import CAPTURE
+from tests.support.paths import CAPTURE
 from warehouse import db
 
 GOOD = "news/national/general-news/russia-reaffirms-strategic-defence-partnership-with-india20251202"

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from bench.corpus import Corpus, CorpusServer
 from extractors.analysis import analyze_article
 from extractors.pipeline import load_seed_articles
 from extractors.sources.shards import ShardSpec, shard_of
 from extractors.tagging.topics import load_taxonomy
-from tests.conftest import CAPTURE, CORPUS
-from tests.helpers import copy_of
+from tests.support.corpus import Corpus, CorpusServer
+from tests.support.helpers import copy_of
+from tests.support.paths import CAPTURE, CORPUS
 from tests.support.postgres import LocalPostgres
 from warehouse import backend, db, leases
 

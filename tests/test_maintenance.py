@@ -4,8 +4,8 @@ import duckdb
 import pytest
 
 from extractors.tagging.topics import load_taxonomy
-from tests.conftest import PROJECT
-from tests.helpers import copy_of, judged, seed_article
+from tests.support.helpers import copy_of, judged, seed_article
+from tests.support.paths import PROJECT
 from warehouse import db, load, maintenance, stats
 
 TAXONOMY = load_taxonomy(PROJECT / "seeds" / "topics.toml")

@@ -5,7 +5,7 @@ from pytest_httpserver import HTTPServer
 
 from flows.http.address_guard import AddressPolicy
 from flows.http.client import HttpFetcher
-from tests.conftest import quick_settings
+from tests.support.helpers import quick_settings
 
 FAKE_DNS = {
     "metadata-alias.test": ["169.254.169.254"],

@@ -13,7 +13,7 @@ from werkzeug import Request, Response
 
 from flows.http.client import HttpFetcher
 from flows.http.politeness import backoff_delay, parse_retry_after
-from tests.conftest import quick_settings
+from tests.support.helpers import quick_settings
 
 
 class Recorder:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from flows.ops.prefect_server import free_port, stop_server, wait_healthy
-from tests.conftest import PROJECT
+from tests.support.paths import PROJECT
 from tests.support.postgres import LocalPostgres
 
 PREFECT = str(Path(sys.executable).with_name("prefect"))

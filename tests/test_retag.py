@@ -9,8 +9,8 @@ from extractors.tagging.entities import load_gazetteer
 from extractors.tagging.topics import load_taxonomy
 from flows.cli.app import app
 from flows.retag import retag_stored
-from tests.conftest import PROJECT
-from tests.helpers import judged, seed_article
+from tests.support.helpers import judged, seed_article
+from tests.support.paths import PROJECT
 from warehouse import db, load
 
 TOPICS = PROJECT / "seeds" / "topics.toml"

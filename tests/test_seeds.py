@@ -3,7 +3,8 @@ from datetime import date
 import pytest
 
 from extractors.article.seed_text import clean_seed_text, seed_to_article
-from tests.conftest import CORPUS, seed_path
+from tests.support.helpers import seed_path
+from tests.support.paths import CORPUS
 
 FURNITURE = (
     "Notification Icon",

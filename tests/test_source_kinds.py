@@ -11,7 +11,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from tests.test_sources_pure import gnews_id
+from tests.support.helpers import gnews_id
 from warehouse import db
 
 INDIA_RUSSIA = (

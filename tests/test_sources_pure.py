@@ -1,6 +1,5 @@
 """Pure parts of the source kinds, feed health policy, relevance, canonical URLs and language."""
 
-import base64
 import gzip
 from datetime import UTC, datetime, timedelta
 
@@ -12,14 +11,10 @@ from extractors.sources.poll_policy import DISABLE_AT, FeedHealth, after_poll, f
 from extractors.sources.sitemaps import newest_children, parse_sitemap
 from extractors.tagging.language import article_language, detect_language
 from extractors.tagging.relevance import judge_entry, judge_text, load_query
-from tests.conftest import PROJECT
+from tests.support.helpers import gnews_id
+from tests.support.paths import PROJECT
 
 QUERY = load_query(PROJECT / "seeds" / "relevance.toml")
-
-
-def gnews_id(url: str) -> str:
-    raw = url.encode()
-    return base64.urlsafe_b64encode(b"\x08\x13\x22" + bytes([len(raw)]) + raw + b"\xd2\x01\x00").decode().rstrip("=")
 
 
 def test_google_news_links_decode_offline_and_keep_the_publisher() -> None:

@@ -18,7 +18,7 @@ from extractors.records import AnalyzedArticle, Article, ProcessedArticle, Story
 from extractors.tagging.topics import load_taxonomy
 from flows.ingest.batches import store_analyzed
 from flows.ingest.flow import CORPUS_DIR, DEFAULT_TOPICS
-from tests.helpers import copy_of, seed_article
+from tests.support.helpers import copy_of, seed_article
 from warehouse import db
 
 TAXONOMY = load_taxonomy(DEFAULT_TOPICS)

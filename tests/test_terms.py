@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import pickle
-from pathlib import Path
 
 from extractors.article.seed_text import seed_to_article
 from extractors.tagging.entities import load_gazetteer
 from extractors.tagging.terms import NeedleScanner, candidates, needle_index, needles, phrase_pattern
 from extractors.tagging.topics import load_taxonomy
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.paths import PROJECT
 
 
 def test_scanner_folds_case_only_for_lowercase_needles() -> None:
@@ -31,12 +29,12 @@ def test_needle_is_the_rarest_literal_piece() -> None:
 
 
 def test_precheck_never_skips_a_phrase_that_matches() -> None:
-    corpus = sorted((ROOT / "seeds" / "corpus").iterdir())
+    corpus = sorted((PROJECT / "seeds" / "corpus").iterdir())
     seeds = [seed_to_article(p.name, p.read_text(encoding="utf-8")) for p in corpus]
     texts = [f"{a.title}\n{a.text}" for a in seeds]
     texts += ["S400 and S-500 deals; SCO, C.I.A. chief; Su 57 jets; Russian crude oil imports; 50% tariffs"]
-    taxonomy = load_taxonomy(ROOT / "seeds" / "topics.toml")
-    gazetteer = load_gazetteer(ROOT / "seeds" / "entities.toml")
+    taxonomy = load_taxonomy(PROJECT / "seeds" / "topics.toml")
+    gazetteer = load_gazetteer(PROJECT / "seeds" / "entities.toml")
     phrases = [(t.phrase, t.pattern, t.needles) for topic in taxonomy.topics for t in topic.terms + topic.negatives]
     phrases += [(a.text, a.pattern, a.needles) for a in gazetteer.aliases]
     scanner = NeedleScanner(n for _p, _pattern, phrase_needles in phrases for n in phrase_needles)
@@ -67,13 +65,13 @@ def test_matching_near_needles_finds_exactly_what_a_full_scan_finds() -> None:
 
     from extractors.tagging.terms import phrase_spans
 
-    taxonomy = load_taxonomy(ROOT / "seeds" / "topics.toml")
-    gazetteer = load_gazetteer(ROOT / "seeds" / "entities.toml")
+    taxonomy = load_taxonomy(PROJECT / "seeds" / "topics.toml")
+    gazetteer = load_gazetteer(PROJECT / "seeds" / "entities.toml")
     phrases = [(t.phrase, t.pattern, t.needles) for topic in taxonomy.topics for t in topic.terms + topic.negatives]
     phrases += [(a.text, a.pattern, a.needles) for a in gazetteer.aliases]
     scanner = NeedleScanner(n for _p, _pattern, phrase_needles in phrases for n in phrase_needles)
     seeds = [
-        seed_to_article(p.name, p.read_text(encoding="utf-8")) for p in sorted((ROOT / "seeds" / "corpus").iterdir())
+        seed_to_article(p.name, p.read_text(encoding="utf-8")) for p in sorted((PROJECT / "seeds" / "corpus").iterdir())
     ]
     texts = [f"{a.title}\n{a.text}" for a in seeds]
     # Phrases run together, split by odd separators, inside longer words and next to their needles.

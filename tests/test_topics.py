@@ -5,8 +5,8 @@ import pytest
 from extractors.records import Article
 from extractors.tagging.terms import phrase_pattern
 from extractors.tagging.topics import length_scale, load_taxonomy, score_topic, tag_article
-from tests.conftest import PROJECT
-from tests.helpers import seed_article
+from tests.support.helpers import seed_article
+from tests.support.paths import PROJECT
 
 TAXONOMY = load_taxonomy(PROJECT / "seeds" / "topics.toml")
 TOPICS = {topic.name: topic for topic in TAXONOMY.topics}
