@@ -59,17 +59,3 @@ def test_gazetteer_rejects_unknown_kind(tmp_path: Path) -> None:
     bad.write_text('version = "1"\n[[entity]]\nname = "X"\nkind = "planet"\naliases = []\n', encoding="utf-8")
     with pytest.raises(ValueError, match="planet"):
         load_gazetteer(bad)
-
-
-def test_ingest_flow_stores_entity_counts(prefect_harness: None, db_path: Path) -> None:
-    from flows.ingest.flow import ingest
-    from warehouse import db
-
-    ingest(db_path=str(db_path), capture=True, live=False)
-    con = db.connect(db_path)
-    rows = con.execute(
-        "SELECT e.mentions, e.kind, e.gazetteer_version FROM current_entities e JOIN articles a USING (article_id)"
-        " WHERE a.is_seed AND a.title LIKE 'India seen as%' AND e.entity = 'S-400 Triumf'"
-    ).fetchall()
-    con.close()
-    assert rows == [(2, "weapon", GAZETTEER.version)]

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-
-from flows.report.periods import parse_since
 
 
 @pytest.fixture(scope="module")
@@ -82,14 +79,3 @@ def test_report_of_an_empty_database_says_so(capture_db: Path, tmp_path: Path) -
     html = Path(result["html"]).read_text(encoding="utf-8")
     assert "No stories were seen in this period." in html and "<svg" not in html
     assert "_No stories were seen in this period._" in Path(result["markdown"]).read_text(encoding="utf-8")
-
-
-def test_periods() -> None:
-    now = datetime(2026, 11, 22, 12, 0)
-    assert parse_since("7d", now) == now - timedelta(days=7)
-    assert parse_since("24h", now) == now - timedelta(hours=24)
-    assert parse_since("2w", now) == now - timedelta(weeks=2)
-    assert parse_since("90m", now) == now - timedelta(minutes=90)
-    assert parse_since("2026-11-01", now) == datetime(2026, 11, 1)
-    with pytest.raises(ValueError, match="not a period"):
-        parse_since("last tuesday", now)

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from warehouse import db
-from warehouse.fulltext import SearchQuery, build_index, fts_extension_path, index_is_current, search
+from warehouse.fulltext import SearchQuery, build_index, index_is_current, search
 
 
 @pytest.fixture(scope="module")
@@ -28,11 +28,6 @@ def searchable(capture_db: Path, tmp_path: Path) -> Path:
     path = tmp_path / "copy.duckdb"
     shutil.copy(capture_db, path)
     return path
-
-
-def test_extension_comes_from_site_packages() -> None:
-    path = fts_extension_path()
-    assert path.is_file() and "site-packages" in path.parts and path.name == "fts.duckdb_extension"
 
 
 def test_search_ranks_stories_once_with_topic_and_date_filters(searchable: Path) -> None:

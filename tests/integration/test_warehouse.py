@@ -48,12 +48,6 @@ def test_batch_load_is_idempotent_and_dedup_reads_the_store(db_path: Path) -> No
     con.close()
 
 
-def test_db_path_env_override(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    target = tmp_path / "elsewhere.duckdb"
-    monkeypatch.setenv(db.DB_ENV, str(target))
-    assert db.default_db_path() == target
-
-
 def test_no_key_is_stored_twice_without_primary_keys(db_path: Path) -> None:
     """The corpus tables have no keys in DuckDB (schema 007): the loaders alone keep them unique, whether
     an article is new, stored before, repeated within a batch, or brings an alias another article holds."""

@@ -3,7 +3,6 @@
 import pytest
 from pytest_httpserver import HTTPServer
 
-from flows.http.address_guard import AddressPolicy
 from flows.http.client import HttpFetcher
 from tests.support.helpers import quick_settings
 
@@ -64,17 +63,6 @@ def test_metadata_name_is_refused_without_a_lookup() -> None:
     with guarded(allow_private=True, allow_loopback=True) as fetcher:
         result = fetcher.get("http://metadata.google.internal/computeMetadata/v1/", purpose="feed")
     assert result.refused and asked == []
-
-
-def test_configuration_allows_private_and_link_local_separately() -> None:
-    policy = AddressPolicy(allow_private=True)
-    assert policy.refusal("10.1.2.3") is None
-    assert policy.refusal("169.254.169.254") is not None
-    assert policy.refusal("127.0.0.1") is not None
-    assert AddressPolicy(allow_link_local=True).refusal("169.254.10.10") is None
-    assert AddressPolicy().refusal("93.184.216.34") is None
-    assert AddressPolicy().refusal("0.0.0.0") is not None
-    assert AddressPolicy(loopback_only=True).refusal("93.184.216.34") is not None
 
 
 def test_allowed_loopback_is_reached_through_the_vetted_address(httpserver: HTTPServer) -> None:

@@ -74,15 +74,6 @@ def test_same_schema_files_and_views_migrate_on_ducklake(lake: str) -> None:
         again.close()
 
 
-def test_lake_dialect_keeps_columns_and_drops_keys_and_indexes() -> None:
-    sql = (db.SCHEMA_DIR / "001_core.sql").read_text(encoding="utf-8")
-    lake_sql = backend.lake_dialect(sql)
-    assert "PRIMARY KEY" not in lake_sql.upper()
-    assert "CREATE INDEX" not in lake_sql.upper()
-    assert lake_sql.count("CREATE TABLE") == sql.count("CREATE TABLE")
-    assert "alias_url  VARCHAR NOT NULL" in lake_sql
-
-
 def test_concurrent_writers_neither_lose_nor_double(lake: str) -> None:
     from flows.ingest.batches import store_analyzed
 

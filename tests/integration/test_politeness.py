@@ -12,7 +12,6 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from flows.http.client import HttpFetcher
-from flows.http.politeness import backoff_delay, parse_retry_after
 from tests.support.helpers import quick_settings
 
 
@@ -147,15 +146,6 @@ def test_timeouts_are_retried(threaded: HTTPServer) -> None:
     with HttpFetcher(quick_settings(read_timeout=0.3, max_retries=1)) as fetcher:
         result = fetcher.get(httpserver.url_for("/t"))
     assert result.ok and result.attempts == 2
-
-
-def test_backoff_is_exponential_with_full_jitter() -> None:
-    assert [backoff_delay(a, base=1, cap=5, rng=lambda: 1.0) for a in range(5)] == [1, 2, 4, 5, 5]
-    assert backoff_delay(3, base=1, cap=60, rng=lambda: 0.25) == 2.0
-    assert parse_retry_after("120") == 120.0
-    now = datetime(2025, 12, 2, 10, 0, tzinfo=UTC)
-    assert parse_retry_after("Tue, 02 Dec 2025 10:00:30 GMT", now) == 30.0
-    assert parse_retry_after("soon") is None
 
 
 def test_unreachable_host_fails_fast_for_the_rest_of_the_run(httpserver: HTTPServer) -> None:
