@@ -61,17 +61,61 @@ def test_same_schema_files_and_views_migrate_on_ducklake(lake: str) -> None:
         ]
         assert applied == [p.name for p in db.schema_files()]
         views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
-        assert {p.stem for p in db.VIEWS_DIR.glob("*.sql")} <= views
+        shipped = {p.stem for p in db.VIEWS_DIR.glob("*.sql")}
+        assert shipped and shipped <= views
         assert con.execute("SELECT count(*) FROM unique_articles").fetchone() == (0,)
     finally:
         con.close()
     again = db.connect(lake)
     try:
         assert db.migrate(again) == []
-        assert again.execute("SELECT claims FROM write_claims").fetchall()[0][0] >= 0
-        assert again.execute("SELECT count(*) FROM write_claims").fetchone() == (1,)
+        # One claims row, left at 0 by migrating twice; a keyed transaction bumps it, an unkeyed one does not.
+        assert again.execute("SELECT claims FROM write_claims").fetchall() == [(0,)]
+        with db.transaction(again):
+            pass
+        assert again.execute("SELECT claims FROM write_claims").fetchall() == [(1,)]
+        with db.transaction(again, keyed=False):
+            pass
+        assert again.execute("SELECT claims FROM write_claims").fetchall() == [(1,)]
     finally:
         again.close()
+
+
+def _claims(lake: str) -> int:
+    con = db.connect(lake, read_only=True)
+    try:
+        row = con.execute("SELECT claims FROM write_claims").fetchone()
+        assert row is not None
+        return int(row[0])
+    finally:
+        con.close()
+
+
+def test_overlapping_keyed_transactions_conflict_and_the_later_one_reruns(lake: str) -> None:
+    """Two workers insert keys inside overlapping transactions. DuckLake appends alone would both commit; the
+    claims bump makes the later commit fail, and retry_conflicts reruns that unit against the newer snapshot."""
+    mine, other = db.connect(lake), db.connect(lake)
+    attempts: list[set[str]] = []
+
+    @backend.retry_conflicts
+    def store_run(run_id: str) -> None:
+        with db.transaction(mine):
+            attempts.append({r[0] for r in mine.execute("SELECT run_id FROM runs").fetchall()})
+            mine.execute("INSERT INTO runs (run_id, started_at) VALUES (?, now())", [run_id])
+            if len(attempts) == 1:  # another worker commits a keyed write while this transaction is open
+                with db.transaction(other):
+                    other.execute("INSERT INTO runs (run_id, started_at) VALUES ('other-run', now())")
+
+    try:
+        store_run("my-run")
+        runs = sorted(r[0] for r in mine.execute("SELECT run_id FROM runs").fetchall())
+    finally:
+        mine.close()
+        other.close()
+    # The first attempt lost at commit and was rolled back; the rerun saw the other worker's row.
+    assert attempts == [set(), {"other-run"}]
+    assert runs == ["my-run", "other-run"]
+    assert _claims(lake) == 2  # the other worker's commit and the rerun's; the failed attempt left no trace
 
 
 def test_concurrent_writers_neither_lose_nor_double(lake: str) -> None:

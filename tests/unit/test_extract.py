@@ -55,6 +55,7 @@ def test_canonical_url_strips_tracking_and_amp() -> None:
 def test_real_benchmark_pages_extract(shared_data: Path) -> None:
     truth = json.loads((shared_data / "extraction-dev" / "ground-truth.json").read_text())
     pages = sorted((shared_data / "extraction-dev" / "html").glob("*.html.gz"))[:5]
+    assert len(pages) == 5, f"fewer than 5 pages in {shared_data / 'extraction-dev' / 'html'}"
     for path in pages:
         key = path.name.removesuffix(".html.gz")
         html = gzip.decompress(path.read_bytes())
@@ -73,9 +74,12 @@ def test_page_metadata_agrees_with_trafilaturas_own() -> None:
     from extractors.article.metadata import page_metadata
 
     pages = [p.read_bytes() for p in sorted((CAPTURE / "sites").rglob("index.html"))]
+    assert len(pages) == 5, "the bundled capture holds five article pages"
     dev_pages = SHARED_DATA / "extraction-dev" / "html"
     if dev_pages.is_dir():
-        pages += [gzip.decompress(p.read_bytes()) for p in sorted(dev_pages.iterdir())]
+        dev = [gzip.decompress(p.read_bytes()) for p in sorted(dev_pages.iterdir())]
+        assert dev, f"no pages in {dev_pages}"
+        pages += dev
     date_params = {"extensive_search": False, "original_date": True}
     filled = 0
     for html in pages:

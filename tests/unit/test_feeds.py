@@ -50,7 +50,9 @@ def test_html_page_is_not_a_feed() -> None:
 
 
 def test_real_feed_captures_parse(shared_data: Path) -> None:
-    for path in sorted((shared_data / "realnews" / "feeds").glob("*.xml")):
+    feeds = sorted((shared_data / "realnews" / "feeds").glob("*.xml"))
+    assert feeds, f"no feed captures in {shared_data / 'realnews' / 'feeds'}"
+    for path in feeds:
         entries, _ = parse_feed(path.read_bytes(), source=path.stem)
         assert len(entries) >= 40, path.name
         assert all(e.link.startswith("https://") for e in entries)

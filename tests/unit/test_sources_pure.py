@@ -161,6 +161,11 @@ def test_language_from_html_lang_first_then_detector() -> None:
 def test_seed_capture_feeds_are_on_topic() -> None:
     from extractors.sources.feeds import parse_feed
 
-    for path in sorted((PROJECT / "seeds" / "capture" / "feeds").glob("*.xml")):
+    feeds = sorted((PROJECT / "seeds" / "capture" / "feeds").glob("*.xml"))
+    assert len(feeds) == 5, "the bundled capture holds five feeds"
+    judged = 0
+    for path in feeds:
         for e in parse_feed(path.read_bytes(), source=path.stem)[0]:
             assert judge_entry(QUERY, e).decision == "relevant", (path.name, e.title)
+            judged += 1
+    assert judged >= len(feeds)
