@@ -5,13 +5,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SCALE_STAMP := $(VENV)/.installed-scale
 
-.PHONY: run test lint serve bench-deps help
+.PHONY: run test test-fast lint serve bench-deps help
 
 help:
-	@echo "make run    - create .venv, install pinned deps, run the ingest flow once"
-	@echo "make test   - install dev deps, lint, and run the test suite"
-	@echo "make lint   - ruff and mypy"
-	@echo "make serve  - Prefect server on 127.0.0.1:4200 and the prefect.yaml schedules (Ctrl-C stops)"
+	@echo "make run       - create .venv, install pinned deps, run the ingest flow once"
+	@echo "make test      - install dev deps, lint, and run every test tier (unit, integration, system)"
+	@echo "make test-fast - the unit tier only (tests/unit: pure functions, no server or database; under a minute)"
+	@echo "make lint      - ruff and mypy"
+	@echo "make serve     - Prefect server on 127.0.0.1:4200 and the prefect.yaml schedules (Ctrl-C stops)"
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +32,10 @@ test: $(SCALE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
+
+# The unit tier needs no scale extra: it starts no server and opens no database.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m unit tests/unit
 
 lint: $(SCALE_STAMP)
 	$(BIN)/ruff check .

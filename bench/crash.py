@@ -19,8 +19,9 @@ from pathlib import Path
 
 import duckdb
 
-from bench.corpus import Corpus, CorpusServer, ingest_command, read_pages, use_local_env
+from bench.corpus import ingest_command, read_pages, use_local_env
 from flows.ops.prefect_server import prefect_api
+from tests.support.corpus import Corpus, CorpusServer
 
 # Tables whose rows must match the uninterrupted run exactly (run bookkeeping is left out).
 COMPARED = {

@@ -15,8 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.corpus import Corpus, CorpusServer, ingest_command, read_pages, use_local_env
+from bench.corpus import ingest_command, read_pages, use_local_env
 from flows.ops.prefect_server import prefect_api
+from tests.support.corpus import Corpus, CorpusServer
 
 
 def peak_rss_mb(db: Path, feeds: Path, log: Path) -> tuple[float, float]:

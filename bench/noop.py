@@ -16,8 +16,9 @@ from pathlib import Path
 
 from prefect import flow
 
-from bench.corpus import Corpus, CorpusServer, read_pages, use_local_env
+from bench.corpus import read_pages, use_local_env
 from flows.ops.prefect_server import prefect_api
+from tests.support.corpus import Corpus, CorpusServer
 
 
 @flow(name="bench-empty-flow")

@@ -21,9 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.corpus import Corpus, CorpusServer, read_pages
+from bench.corpus import read_pages
 from extractors.article.urls import article_id, canonical_url
 from flows.ops.prefect_server import prefect_api
+from tests.support.corpus import Corpus, CorpusServer
 from tests.support.postgres import LocalPostgres
 from warehouse import db
 

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import trafilatura
 
-from bench.corpus import Corpus, SeparateCorpusServer, read_pages, use_local_env
+from bench.corpus import SeparateCorpusServer, read_pages, use_local_env
 from flows.ingest.summary import RunSummary
 from flows.ops.prefect_server import prefect_api
+from tests.support.corpus import Corpus
 
 # Any request a library makes to a host other than loopback goes to a closed local port and fails.
 NO_EGRESS = {

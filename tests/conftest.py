@@ -1,14 +1,23 @@
-"""Shared fixtures. The HTTP client runs loopback-only in every test: no traffic leaves 127.0.0.1."""
+"""The environment every test runs in, the tier markers, and the fixtures for all tiers (tests/support/fixtures.py).
+The HTTP client runs loopback-only in every test: no traffic leaves 127.0.0.1.
+
+Each test lives in one tier directory, and that directory is its marker (`pytest -m unit` = `pytest tests/unit`):
+- unit: pure functions of extractors/ and pure flows helpers on bundled files; no server, network or DuckDB file;
+- integration: DuckDB files, HTTP servers on 127.0.0.1, the Prefect test harness, the CLI in process;
+- system: a browser, PostgreSQL, Dask, a started Prefect server, the CLI as a subprocess.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from flows.http.client import FetchSettings
+TESTS = Path(__file__).resolve().parent
+TIERS = ("unit", "integration", "system")
+# prefect_harness, postgres, db_path, shared_data
+pytest_plugins = ["tests.support.fixtures"]
 
 os.environ["NEWSWATCH_LOOPBACK_ONLY"] = "1"
 # Politeness and backoff stay on in tests, with intervals small enough to keep the suite fast.
@@ -17,57 +26,17 @@ os.environ["NEWSWATCH_BACKOFF_BASE"] = "0.01"
 os.environ.pop("PREFECT_API_URL", None)
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
-PROJECT = Path(__file__).resolve().parent.parent
-CORPUS = PROJECT / "seeds" / "corpus"
-CAPTURE = PROJECT / "seeds" / "capture"
-SHARED_DATA = PROJECT.parent / "shared" / "data"
 
-
-def seed_path(prefix: str) -> Path:
-    return next(CORPUS.glob(f"{prefix}_*.txt"))
-
-
-@pytest.fixture(scope="session")
-def prefect_harness() -> Iterator[None]:
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(), temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        yield
-
-
-def quick_settings(**overrides: object) -> FetchSettings:
-    """Client settings for tests: loopback only, tiny intervals, no retries and no robots.txt unless asked."""
-    values: dict[str, object] = {
-        "loopback_only": True,
-        "min_interval": 0.0,
-        "backoff_base": 0.01,
-        "max_retries": 0,
-        "robots": False,
-    }
-    values.update(overrides)
-    return FetchSettings(**values)  # type: ignore[arg-type]
-
-
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[object]:
-    """A throwaway PostgreSQL (Debian's packages) on a free loopback port; skips where it cannot start."""
-    from tests.support.postgres import LocalPostgres, PostgresUnavailable
-
-    try:
-        with LocalPostgres() as server:
-            yield server
-    except PostgresUnavailable as exc:
-        pytest.skip(f"PostgreSQL cannot start here: {exc}")
-
-
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "newswatch.duckdb"
-
-
-@pytest.fixture
-def shared_data() -> Path:
-    if not SHARED_DATA.is_dir():
-        pytest.skip(f"measurement data not present at {SHARED_DATA}")
-    return SHARED_DATA
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test with its tier directory's name; a test outside the tiers, or marked with another tier
+    by hand, is a usage error."""
+    for item in items:
+        parts = Path(item.path).resolve().relative_to(TESTS).parts
+        tier = parts[0] if len(parts) > 1 else None
+        if tier not in TIERS:
+            raise pytest.UsageError(f"{item.nodeid}: tests live in tests/{{{','.join(TIERS)}}}/")
+        others = {m.name for m in item.iter_markers() if m.name in TIERS} - {tier}
+        if others:
+            raise pytest.UsageError(f"{item.nodeid}: in tests/{tier}/ but marked {', '.join(sorted(others))}")
+        item.add_marker(tier)

@@ -63,16 +63,24 @@ def _is_furniture(line: str) -> bool:
     return any(p.match(line) for p in FURNITURE_LINE_PATTERNS)
 
 
+def _parsed_date(match: re.Match[str] | None, form: str) -> date | None:
+    """The date a header or footer gives; none when it only looks like one (month 13, year 0)."""
+    if match is None:
+        return None
+    try:
+        return datetime.strptime(match.group(1), form).date()
+    except ValueError:
+        return None
+
+
 def _publication_date(text: str, header_line: str) -> date | None:
     # A "First Published" footer is the publication date; a weekday stamp at the top is
     # when the page was viewed, so it only counts when nothing better exists.
-    if m := FIRST_PUBLISHED.search(text):
-        return datetime.strptime(m.group(1), "%b %d %Y").date()
-    if m := DATE_LINE.match(header_line):
-        return date.fromisoformat(m.group(1))
-    if m := PAGE_STAMP.match(header_line):
-        return datetime.strptime(m.group(1), "%B %d, %Y").date()
-    return None
+    return (
+        _parsed_date(FIRST_PUBLISHED.search(text), "%b %d %Y")
+        or _parsed_date(DATE_LINE.match(header_line), "%Y-%m-%d")
+        or _parsed_date(PAGE_STAMP.match(header_line), "%B %d, %Y")
+    )
 
 
 def _is_paragraph(line: str) -> bool:

@@ -1,0 +1,73 @@
+"""Full-text search with the fts extension loaded from its pip package, on the bundled capture."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from warehouse import db
+from warehouse.fulltext import SearchQuery, build_index, index_is_current, search
+
+
+@pytest.fixture(scope="module")
+def capture_db(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from flows.ingest.flow import ingest
+
+    path = tmp_path_factory.mktemp("search") / "newswatch.duckdb"
+    ingest(db_path=str(path), capture=True, live=False)
+    return path
+
+
+@pytest.fixture
+def searchable(capture_db: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "copy.duckdb"
+    shutil.copy(capture_db, path)
+    return path
+
+
+def test_search_ranks_stories_once_with_topic_and_date_filters(searchable: Path) -> None:
+    con = db.connect(searchable)
+    assert not index_is_current(con)
+    assert build_index(con) == 10
+    assert index_is_current(con)
+
+    hits = search(con, SearchQuery(text="reorienting military-technical cooperation"))
+    ids = [h.story_id for h in hits]
+    assert len(ids) == len(set(ids))  # each story once, though its copies match too
+    best = hits[0]
+    # One story: seeds 002 and 003 (one joint statement, two outlets) and their three captured copies.
+    assert "reorienting" in best.title.lower() and best.copies == 5
+
+    # Stemming: "tariffs" finds the story that says "tariff", and only stories tagged tariffs pass the filter.
+    tariffs = search(con, SearchQuery(text="tariff", topic="tariffs"))
+    assert tariffs and all("tariffs" in h.topics for h in tariffs)
+    assert not search(con, SearchQuery(text="tariff", topic="no-such-topic"))
+
+    later = search(con, SearchQuery(text="defence", since=date(2025, 12, 4)))
+    assert later and all(h.day >= date(2025, 12, 4) for h in later)
+    earlier = search(con, SearchQuery(text="defence", until=date(2025, 12, 3)))
+    assert earlier and all(h.day <= date(2025, 12, 3) for h in earlier)
+    assert {h.story_id for h in later}.isdisjoint({h.story_id for h in earlier})
+    assert not search(con, SearchQuery(text="zzzyxw"))
+
+    con.execute(
+        "INSERT INTO articles (article_id, url, source, title, body) VALUES ('n', 'https://x/n', 'x', 't', 'new text')"
+    )
+    assert not index_is_current(con)  # a new article makes the index stale: search rebuilds it
+    con.close()
+
+
+def test_search_command_prints_json_and_rebuilds_the_index(searchable: Path) -> None:
+    from flows.cli.app import app
+
+    result = CliRunner().invoke(app, ["search", "S-400", "--db", str(searchable), "--json", "--since", "2025-12-01"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    assert lines and all(line["day"] >= "2025-12-01" for line in lines)
+    bad = CliRunner().invoke(app, ["search", "x", "--db", str(searchable), "--since", "someday"])
+    assert bad.exit_code != 0 and "not a period" in bad.output

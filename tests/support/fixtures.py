@@ -1,0 +1,46 @@
+"""Fixtures for every tier, registered by tests/conftest.py (`pytest_plugins`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.paths import SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """Prefect's test harness (a temporary database and API in process) for the whole session."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(), temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[object]:
+    """A throwaway PostgreSQL (Debian's packages) on a free loopback port; skips where it cannot start."""
+    from tests.support.postgres import LocalPostgres, PostgresUnavailable
+
+    try:
+        with LocalPostgres() as server:
+            yield server
+    except PostgresUnavailable as exc:
+        pytest.skip(f"PostgreSQL cannot start here: {exc}")
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """Where a test's warehouse file goes (not created)."""
+    return tmp_path / "newswatch.duckdb"
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The measurement data in ../shared/data; the test skips where it is absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"measurement data not present at {SHARED_DATA}")
+    return SHARED_DATA
