@@ -20,6 +20,7 @@ from extractors.sources.source_list import sources_from
 from extractors.tagging.entities import Gazetteer, gazetteer_from
 from extractors.tagging.relevance import RelevanceQuery, query_from
 from extractors.tagging.topics import Taxonomy, taxonomy_from
+from flows.settings import DEFAULT_ENTITIES, DEFAULT_FEEDS, DEFAULT_RELEVANCE, DEFAULT_TOPICS
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -90,6 +91,22 @@ def load_query(path: Path) -> RelevanceQuery:
 
 def load_sources(path: Path) -> list[Source]:
     return sources_from(parse_toml(path).data, origin=str(path))
+
+
+def seed_paths(
+    *,
+    feeds: str | Path | None = None,
+    topics: str | Path | None = None,
+    entities: str | Path | None = None,
+    relevance: str | Path | None = None,
+) -> dict[str, Path]:
+    """The seed files a run reads, by kind: those given, else the bundled ones in seeds/."""
+    return {
+        "feeds": Path(feeds) if feeds else DEFAULT_FEEDS,
+        "topics": Path(topics) if topics else DEFAULT_TOPICS,
+        "entities": Path(entities) if entities else DEFAULT_ENTITIES,
+        "relevance": Path(relevance) if relevance else DEFAULT_RELEVANCE,
+    }
 
 
 def load_seed_articles(corpus_dir: Path) -> list[Article]:

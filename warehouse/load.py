@@ -8,7 +8,7 @@ from typing import Any
 
 import duckdb
 
-from extractors.dedup.fingerprints import signature_to_bytes
+from extractors.dedup.signatures import signature_to_bytes
 from extractors.records import EntityCount, FeedResult, ProcessedArticle, Rejection, Source, TopicTag
 from warehouse import story_index
 from warehouse.backend import retry_conflicts

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import duckdb
 
-from extractors.dedup.fingerprints import signature_from_bytes
 from extractors.dedup.ladder import KnownFingerprints
+from extractors.dedup.signatures import signature_from_bytes
 from extractors.records import Article, Fingerprint
 from warehouse.bulk import key_list, rows_of
 

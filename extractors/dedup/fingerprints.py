@@ -85,11 +85,3 @@ def fingerprint(article: Article) -> Fingerprint:
         minhash=tuple(int(v) for v in signature),
         band_keys=band_keys(signature),
     )
-
-
-def signature_to_bytes(signature: tuple[int, ...]) -> bytes:
-    return np.asarray(signature, dtype="<u8").tobytes()
-
-
-def signature_from_bytes(blob: bytes) -> tuple[int, ...]:
-    return tuple(int(v) for v in np.frombuffer(blob, dtype="<u8"))

@@ -11,12 +11,13 @@ import typer
 from rich.table import Table
 
 from flows.cli import report_commands, search_commands
-from flows.cli.common import DbOption, console, database_location, open_database, settings_or_exit
+from flows.cli.common import DbOption, config_or_exit, console, database_location, open_database, settings_or_exit
 from flows.cli.db_commands import db_app
 from flows.cli.feed_commands import backfill_warc_command, feeds_app
 from flows.cli.tag_commands import retag_command
 from flows.ops.prefect_server import prefect_api
 from flows.ops.progress import progress_display
+from flows.seed_files import seed_paths
 from flows.settings import PROJECT_ROOT, prefect_environment
 from warehouse import db, stats
 
@@ -90,6 +91,10 @@ def run(
     """Run the ingest flow once: fetch sources, extract, dedup, tag, load into DuckDB (or DuckLake)."""
     started = time.monotonic()
     settings_or_exit()
+    files = seed_paths(feeds=feeds)
+    if not relevance:
+        del files["relevance"]
+    config_or_exit(files)
     with prefect_api() as api_url:
         console.print(f"[dim]Prefect API {api_url}[/]")
         from flows.ingest.flow import ingest
@@ -128,6 +133,21 @@ def stats_command(
 
 
 app.command(name="retag")(retag_command)
+
+
+@app.command(name="check-config")
+def check_config(
+    feeds: Annotated[Path | None, typer.Option(help="Sources file (default: seeds/feeds.toml).")] = None,
+    topics: Annotated[Path | None, typer.Option(help="Taxonomy (default: seeds/topics.toml).")] = None,
+    entities: Annotated[Path | None, typer.Option(help="Gazetteer (default: seeds/entities.toml).")] = None,
+    relevance: Annotated[Path | None, typer.Option(help="Topic query (default: seeds/relevance.toml).")] = None,
+) -> None:
+    """Check the seed files against their schema, as every run does first: one line a problem, exit 2."""
+    files = seed_paths(feeds=feeds, topics=topics, entities=entities, relevance=relevance)
+    config_or_exit(files)
+    for path in files.values():
+        console.print(f"[green]ok[/] {path}", highlight=False)
+
 
 app.command(name="report")(report_commands.report_command)
 app.command(name="search")(search_commands.search_command)

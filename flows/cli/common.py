@@ -11,6 +11,7 @@ import duckdb
 import typer
 from rich.console import Console
 
+from flows.config_check import check_files
 from flows.ops.db_lock import DatabaseBusy
 from flows.ops.open_db import open_for_writing
 from flows.settings import Settings, SettingsError, load_settings
@@ -30,6 +31,15 @@ def settings_or_exit() -> Settings:
     except SettingsError as exc:
         console.print(f"[red]Bad environment setting:[/] {exc}", highlight=False)
         raise typer.Exit(2) from None
+
+
+def config_or_exit(files: dict[str, Path]) -> None:
+    """Check the seed files before anything starts: one line a problem, exit 2."""
+    problems = check_files(files)
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    if problems:
+        raise typer.Exit(2)
 
 
 def database_location(db_path: Path | None) -> Path | str:

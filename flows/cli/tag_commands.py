@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from flows.cli.common import DbOption, open_database
+from flows.cli.common import DbOption, config_or_exit, open_database
 from flows.retag import retag_stored
 from flows.seed_files import load_gazetteer, load_taxonomy
 from flows.settings import DEFAULT_ENTITIES, DEFAULT_TOPICS
@@ -23,6 +23,7 @@ def retag_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Re-tag every stored article from its stored text with the current taxonomy; nothing is refetched."""
+    config_or_exit({"topics": topics, "entities": entities} if with_entities else {"topics": topics})
     taxonomy = load_taxonomy(topics)
     gazetteer = load_gazetteer(entities) if with_entities else None
     with open_database(db_path, purpose="retag") as con:

@@ -19,6 +19,7 @@ from extractors.tagging.entities import Gazetteer
 from extractors.tagging.relevance import RelevanceQuery
 from extractors.tagging.topics import Taxonomy
 from flows import seed_files, settings
+from flows.config_check import require_valid
 from flows.http.capture_server import CAPTURE_SCHEME
 from flows.ingest.batches import store_analyzed
 from flows.ingest.poll_plan import poll_plan
@@ -53,14 +54,16 @@ def read_config(
     shard: str | None,
     lease_ttl_s: float,
 ) -> IngestConfig:
-    relevance_path = Path(relevance_file) if relevance_file else settings.DEFAULT_RELEVANCE
+    files = seed_files.seed_paths(
+        feeds=feeds_file, topics=topics_file, entities=entities_file, relevance=relevance_file
+    )
+    if not relevance:
+        del files["relevance"]
+    require_valid(files)
     return IngestConfig(
-        sources=seed_files.load_sources(Path(feeds_file) if feeds_file else settings.DEFAULT_FEEDS),
-        tagging=seed_files.load_tagging(
-            Path(topics_file) if topics_file else settings.DEFAULT_TOPICS,
-            Path(entities_file) if entities_file else settings.DEFAULT_ENTITIES,
-        ),
-        query=seed_files.load_query(relevance_path) if relevance else None,
+        sources=seed_files.load_sources(files["feeds"]),
+        tagging=seed_files.load_tagging(files["topics"], files["entities"]),
+        query=seed_files.load_query(files["relevance"]) if relevance else None,
         capture=capture,
         live=live,
         due_only=due_only,
