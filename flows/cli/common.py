@@ -13,7 +13,7 @@ from rich.console import Console
 
 from flows.config_check import check_files
 from flows.ops.db_lock import DatabaseBusy
-from flows.ops.open_db import open_for_writing
+from flows.ops.open_db import open_for_reading, open_for_writing
 from flows.settings import Settings, SettingsError, load_settings
 from warehouse import backend, db
 
@@ -60,11 +60,8 @@ def open_database(
     options = settings_or_exit().warehouse
     try:
         if purpose is None:
-            con = db.connect(location, options=options)
-            try:
+            with open_for_reading(location, options) as con:
                 yield con
-            finally:
-                con.close()
         else:
             with open_for_writing(location, options, purpose=purpose, wait_s=wait_s) as con:
                 yield con

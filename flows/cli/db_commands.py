@@ -8,7 +8,8 @@ import duckdb
 import typer
 from rich.table import Table
 
-from flows.cli.common import DbOption, console, open_database, settings_or_exit
+from flows.cli.common import DbOption, console, database_location, open_database, settings_or_exit
+from flows.ops.open_db import reading_location
 from warehouse import maintenance
 
 db_app = typer.Typer(help="Export, import and check the DuckDB warehouse.", no_args_is_help=True)
@@ -42,10 +43,18 @@ def import_command(directory: Path, db_path: DbOption = None) -> None:
     console.print(f"imported {sum(loaded.values())} rows in {len(loaded)} tables from {directory} into {target}")
 
 
+@db_app.command("path")
+def path_command(db_path: DbOption = None) -> None:
+    """Print what analysts open read-only (duckdb -readonly, notebooks): the published read copy of the
+    database file, which stays readable while an ingest writes; the file itself before the first publish."""
+    typer.echo(str(reading_location(database_location(db_path))))
+
+
 @db_app.command("check")
 def check_command(db_path: DbOption = None) -> None:
     """Report orphans, dangling duplicate links and repeated keys. Exit code 1 when any are found."""
-    with open_database(db_path) as con:
+    # The file itself, not the read copy: it is the file's state that must be whole.
+    with open_database(db_path, purpose="integrity check") as con:
         problems = maintenance.check_integrity(con)
     if not problems:
         console.print("[green]integrity check passed[/]: no orphans, no dangling duplicate links, no repeated keys")

@@ -5,16 +5,21 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from datetime import date, datetime
+from pathlib import Path
 from typing import Annotated
 
+import duckdb
 import typer
 from rich.table import Table
 
-from flows.cli.common import DbOption, console, database_location, open_database
+from flows.cli.common import DbOption, console, database_location, settings_or_exit
+from flows.ops.db_lock import DatabaseBusy
+from flows.ops.open_db import open_for_reading, open_for_writing
 from flows.ops.progress import advance, progress_display
 from flows.report.periods import parse_since
 from warehouse import backend
-from warehouse.fulltext import SearchQuery, SearchUnavailable, build_index, index_is_current, search
+from warehouse.backend import WarehouseOptions
+from warehouse.fulltext import SearchHit, SearchQuery, SearchUnavailable, build_index, index_is_current, search
 
 
 def _day(text: str | None, option: str) -> date | None:
@@ -24,6 +29,18 @@ def _day(text: str | None, option: str) -> date | None:
         return parse_since(text, datetime.now()).date()
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint=option) from None
+
+
+def _search_refreshing(location: Path | str, options: WarehouseOptions, request: SearchQuery) -> list[SearchHit]:
+    """Search the file itself when no writer holds it, first rebuilding the index if articles changed since
+    it was built (the rebuilt index then reaches the read copy too)."""
+    with open_for_writing(location, options, purpose="search") as con:
+        if not index_is_current(con):
+            with progress_display(console):
+                advance("building the search index", 0, total=1)
+                build_index(con)
+                advance("building the search index")
+        return search(con, request)
 
 
 def search_command(
@@ -45,17 +62,22 @@ def search_command(
             "Query a lake with SQL instead (e.g. title ILIKE '%S-400%')."
         )
         raise typer.Exit(1)
+    location = database_location(db_path)
+    options = settings_or_exit().warehouse
     try:
-        # It writes: the search index is rebuilt when articles were added since it was built.
-        with open_database(db_path, purpose="search", wait_s=30.0) as con:
-            if not index_is_current(con):
-                with progress_display(console):
-                    advance("building the search index", 0, total=1)
-                    build_index(con)
-                    advance("building the search index")
-            hits = search(con, request)
+        try:
+            hits = _search_refreshing(location, options, request)
+        except DatabaseBusy:
+            # An ingest is writing: search the read copy, with the index as of the last publish.
+            with open_for_reading(location, options) as con:
+                if not index_is_current(con):
+                    console.print("[dim]An ingest is running: results are from the search index as last built.[/]")
+                hits = search(con, request)
     except SearchUnavailable as exc:
         console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from None
+    except duckdb.Error as exc:
+        console.print(f"[red]Cannot search {location}:[/] {exc}", highlight=False)
         raise typer.Exit(1) from None
     if as_json:
         for hit in hits:

@@ -17,7 +17,7 @@ from flows.ingest.plan import plan_run, read_config
 from flows.ingest.poll_plan import update_health
 from flows.ingest.select import poll_sources, run_fetcher, select_entries
 from flows.ingest.summary import RunSummary, summarize
-from flows.ops.open_db import open_for_writing
+from flows.ops.open_db import open_for_writing, publisher_for
 from flows.settings import load_settings
 from warehouse import load, source_health
 
@@ -55,14 +55,14 @@ def ingest(
     run_id = str(flow_run.get_id() or uuid.uuid4())
     location = db_path or env.location
     with open_for_writing(location, env.warehouse, purpose="ingest", wait_s=lock_wait_s) as con:
-        plan = plan_run(con, config, run_id, holder=env.worker_name)
+        plan = plan_run(con, config, run_id, env.worker_name, publisher_for(location))
         with run_fetcher(plan.sources, env.fetch) as fetcher:
             results = poll_sources(con, fetcher, plan)
             selection = select_entries(con, results, config.query, plan)
             todo = selection.screened.todo
             workers, address = env.analysis_workers, dask_address or env.dask_address
             with Analyzer(config.tagging, expected_pages=len(todo), workers=workers, dask_address=address) as pool:
-                stored = run_batches(con, fetcher, pool, selection.screened, batch_size, run_id, plan.shards.beat)
+                stored = run_batches(con, fetcher, pool, selection.screened, batch_size, run_id, plan.after_batch)
             source_health.record_fetch_events(con, fetcher.drain_events(), run_id)
             # Only now: the saved validators and body hash make the next poll skip an unchanged feed, so
             # saving them before every entry is stored would lose the rest of the feed to a crash.

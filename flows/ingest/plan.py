@@ -25,6 +25,7 @@ from flows.ingest.batches import store_analyzed
 from flows.ingest.poll_plan import poll_plan
 from flows.retag import retag_if_versions_changed
 from warehouse import leases, load, lookups, source_health
+from warehouse.read_copy import Publisher
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -104,6 +105,12 @@ class RunPlan:
     shards: ShardLeases
     seeds_loaded: int
     retagged_articles: int
+    publisher: Publisher | None  # refreshes the analysts' read copy between batches
+
+    def after_batch(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.shards.beat(con)
+        if self.publisher is not None:
+            self.publisher.maybe_publish(con)
 
 
 def select_sources(sources: list[Source], *, capture: bool, live: bool) -> list[Source]:
@@ -130,7 +137,9 @@ def load_seeds(
     return len(missing)
 
 
-def plan_run(con: duckdb.DuckDBPyConnection, config: IngestConfig, run_id: str, holder: str) -> RunPlan:
+def plan_run(
+    con: duckdb.DuckDBPyConnection, config: IngestConfig, run_id: str, holder: str, publisher: Publisher | None
+) -> RunPlan:
     logger = get_run_logger()
     load.start_run(con, run_id)
     load.register_sources(con, config.sources)
@@ -170,4 +179,5 @@ def plan_run(con: duckdb.DuckDBPyConnection, config: IngestConfig, run_id: str, 
         shards=shards,
         seeds_loaded=seeds_added,
         retagged_articles=retagged.articles if retagged else 0,
+        publisher=publisher,
     )

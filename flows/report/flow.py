@@ -14,6 +14,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.ops import progress
 from flows.ops.db_lock import hold_database
+from flows.ops.open_db import open_for_reading, reading_location
 from flows.report.periods import parse_since
 from flows.report.render import render_html, render_markdown, story_table_rows
 from flows.settings import DEFAULT_REPORTS_DIR, load_settings
@@ -34,11 +35,8 @@ class ReportFiles:
 def collect(
     location: Path | str, options: backend.WarehouseOptions, since: datetime, until: datetime, per_topic: int
 ) -> ReportData:
-    con = db.connect(location, options=options)
-    try:
+    with open_for_reading(location, options) as con:
         return collect_report(con, since, until, per_topic=per_topic)
-    finally:
-        con.close()
 
 
 @task(name="write-report-files", cache_policy=NO_CACHE)
@@ -94,8 +92,9 @@ def report(
     if not lake and not Path(location).exists():
         raise FileNotFoundError(f"no database at {location}; run the ingest flow first")
     progress.advance(STAGE, 0, total=STEPS)
-    # Waits for a running ingest to finish rather than reading a database file mid-write (a lake needs no lock).
-    with nullcontext() if lake else hold_database(Path(location), "report", wait_s=lock_wait_s):
+    # It reads the published read copy; only before the first one exists does it wait for a running writer.
+    unpublished = not lake and reading_location(location) == location
+    with hold_database(Path(location), "report", wait_s=lock_wait_s) if unpublished else nullcontext():
         data = collect(location, env.warehouse, start, until, per_topic)
     progress.advance(STAGE)
     files = write_files(data, Path(out_dir) if out_dir else DEFAULT_REPORTS_DIR, location)
