@@ -26,6 +26,7 @@ from flows.settings import (
 )
 
 STARTUP_TIMEOUT_S = 90.0
+SERVE_PORT = 4200  # where `make serve` runs the server and its dashboard
 
 
 def free_port() -> int:
@@ -84,13 +85,39 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
         proc.wait()
 
 
+def serving_api(port: int | None = None) -> str | None:
+    """The API of the server `make serve` runs, when it answers: runs made by hand then show on its dashboard."""
+    api_url = f"http://127.0.0.1:{port or SERVE_PORT}/api"
+    try:
+        answered = httpx.get(f"{api_url}/health", timeout=0.5).status_code == 200
+    except httpx.HTTPError:
+        return None
+    return api_url if answered else None
+
+
+@contextmanager
+def _using(api_url: str) -> Iterator[str]:
+    use_prefect_api(api_url)
+    try:
+        yield api_url
+    finally:
+        drain_prefect_queues()
+        use_prefect_api(None)
+
+
 @contextmanager
 def prefect_api() -> Iterator[str]:
-    """Yield the API URL to use: the configured one, or a server started for this command."""
+    """Yield the API URL to use: the configured one, else the running `make serve` server's, else one
+    started for this command alone."""
     prefect_environment()
     configured = configured_prefect_api()
     if configured:
         yield configured
+        return
+    served = serving_api()
+    if served:
+        with _using(served):
+            yield served
         return
     port = free_port()
     api_url = f"http://127.0.0.1:{port}/api"
