@@ -116,15 +116,19 @@ def poll_feed(fetcher: HttpFetcher, source: Source, health: FeedHealth | None) -
 
 
 def poll_sitemap(fetcher: HttpFetcher, source: Source, health: FeedHealth | None, now: datetime) -> FeedResult:
+    """Entries of the last SITEMAP_MAX_AGE. Undated entries only from a sitemap never read before (its first
+    successful poll offers all it lists) or a Google News one: otherwise they are the site's old URLs."""
     r, early = _conditional(fetcher, source, health)
     if early is not None:
         return early
     since = now.astimezone(UTC) - SITEMAP_MAX_AGE
+    undated = health is None or health.last_success_at is None
     try:
-        top = parse_sitemap(r.body, source=source.name, since=since)
+        top = parse_sitemap(r.body, source=source.name, since=since, undated=undated)
     except FeedParseError as exc:
         return _failed(source, r, f"unreadable sitemap: {exc}")
     entries = list(top.entries)
+    undated_left_out = top.undated_left_out
     warnings = []
     for child_url in newest_children(top, SITEMAP_MAX_CHILDREN):
         child = fetcher.get(child_url, purpose="sitemap", source=source.name)
@@ -132,9 +136,14 @@ def poll_sitemap(fetcher: HttpFetcher, source: Source, health: FeedHealth | None
             warnings.append(f"{child_url}: {child.error}")
             continue
         try:
-            entries.extend(parse_sitemap(child.body, source=source.name, since=since).entries)
+            read = parse_sitemap(child.body, source=source.name, since=since, undated=undated)
         except FeedParseError as exc:
             warnings.append(f"{child_url}: {exc}")
+            continue
+        entries.extend(read.entries)
+        undated_left_out += read.undated_left_out
+    if undated_left_out:
+        warnings.append(f"{undated_left_out} undated entries left out (read before, not a news sitemap)")
     if not entries:
         return _failed(
             source, r, f"{NO_ENTRIES} since {since:%Y-%m-%d %H:%M} UTC" + "".join(f"; {w}" for w in warnings)

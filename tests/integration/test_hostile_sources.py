@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,42 @@ def test_a_source_whose_poll_raises_is_its_failure_and_the_run_goes_on(
     assert polls == {"ok 0": "parsed", "ok 1": "parsed", "mixed": "parsed", "crash": "failed", "exhaust": "failed"}
     assert health["crash"] == health["exhaust"] == 1.0  # scored like any failure, so the feed is disabled in time
     assert health["mixed"] == 0.0
+
+
+def test_undated_sitemap_urls_are_fetched_the_first_time_only_unless_news(
+    prefect_harness: None, httpserver: HTTPServer, tmp_path: Path, db_path: Path
+) -> None:
+    from flows.ingest.flow import ingest
+
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    u = httpserver.url_for
+    for n, place in enumerate(("Chennai", "Kolkata", "Pune", "Delhi", "Goa", "Agra")):
+        _serve_story(httpserver, f"/a/{n}", place)
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
+    month = datetime.now(UTC).strftime("%Y-%m")
+
+    def urlset(rows: list[tuple[str, str | None]], news: str = "") -> str:
+        body = "".join(f"<url><loc>{u(p)}</loc>{f'<lastmod>{d}</lastmod>' if d else ''}</url>" for p, d in rows)
+        return f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"{news}>{body}</urlset>'
+
+    news_ns = ' xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"'
+    plain = [urlset([("/a/0", None), ("/a/1", today)]), urlset([("/a/0", None), ("/a/2", None), ("/a/3", month)])]
+    news = [urlset([("/a/4", None)], news_ns), urlset([("/a/4", None), ("/a/5", None)], news_ns)]
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text(
+        f'[[source]]\nname = "plain"\nkind = "sitemap"\nurl = "{u("/plain.xml")}"\n\n'
+        f'[[source]]\nname = "news"\nkind = "sitemap"\nurl = "{u("/news.xml")}"\n'
+    )
+    fetched: list[set[str]] = []
+    for run in range(2):
+        httpserver.clear_log()
+        httpserver.expect_request("/plain.xml").respond_with_data(plain[run], content_type="application/xml")
+        httpserver.expect_request("/news.xml").respond_with_data(news[run], content_type="application/xml")
+        ingest(db_path=str(db_path), feeds_file=str(feeds), capture=False, relevance=False)
+        fetched.append({p for p in _requested(httpserver) if p.startswith("/a/")})
+        httpserver.clear()
+        httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+        for n, place in enumerate(("Chennai", "Kolkata", "Pune", "Delhi", "Goa", "Agra")):
+            _serve_story(httpserver, f"/a/{n}", place)
+    assert fetched[0] == {"/a/0", "/a/1", "/a/4"}  # first read: the undated /a/0 too
+    assert fetched[1] == {"/a/3", "/a/5"}  # read before: the undated /a/2 is an old URL; news: /a/5 is not

@@ -65,3 +65,62 @@ def test_gdelt_fields_of_the_wrong_type_count_as_absent() -> None:
     assert (four.link, four.title, four.publisher) == ("https://a.in/4", "Four", "a.in")
     assert four.published == datetime(2025, 12, 2, 10, tzinfo=UTC)
     assert parse_gdelt(b'{"articles": {"url": "https://a.in/5"}}', source="g") == []
+
+
+def _urlset(urls: list[tuple[str, str | None]], *, news: bool = False) -> bytes:
+    ns = ' xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"' if news else ""
+    rows = "".join(
+        f"<url><loc>{loc}</loc>{f'<lastmod>{lastmod}</lastmod>' if lastmod else ''}</url>" for loc, lastmod in urls
+    )
+    return f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"{ns}>{rows}</urlset>'.encode()
+
+
+def test_sitemap_dates_in_every_w3c_form_and_rfc_822() -> None:
+    since = datetime(2025, 12, 1, tzinfo=UTC)
+    dates = {
+        "year-now": "2025",  # the whole of 2025: recent until its end
+        "year-old": "2024",
+        "month-now": "2025-12",
+        "month-old": "2025-11",
+        "day-now": "2025-12-02",
+        "day-old": "2025-11-29",
+        "minutes": "2025-12-02T10:00+05:30",
+        "fraction": "2025-12-02T10:00:00.25Z",
+        "old-stamp": "2025-11-30T23:59:59Z",
+        "rfc-now": "Tue, 02 Dec 2025 10:00:00 GMT",
+        "rfc-old": "Fri, 28 Nov 2025 10:00:00 +0530",
+    }
+    sitemap = parse_sitemap(_urlset([(f"https://s.in/{k}", v) for k, v in dates.items()]), source="s", since=since)
+    published = {e.link.rsplit("/", 1)[1]: e.published for e in sitemap.entries}
+    assert published == {
+        "year-now": None,  # a year or a month is no publication date
+        "month-now": None,
+        "day-now": datetime(2025, 12, 2, tzinfo=UTC),
+        "minutes": datetime(2025, 12, 2, 4, 30, tzinfo=UTC),
+        "fraction": datetime(2025, 12, 2, 10, 0, 0, 250_000, tzinfo=UTC),
+        "rfc-now": datetime(2025, 12, 2, 10, tzinfo=UTC),
+    }
+    index = (
+        b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<sitemap><loc>https://s.in/2025-11.xml</loc><lastmod>2025-11</lastmod></sitemap>"
+        b"<sitemap><loc>https://s.in/2025-12.xml</loc><lastmod>2025-12</lastmod></sitemap>"
+        b"<sitemap><loc>https://s.in/rfc.xml</loc><lastmod>Mon, 01 Dec 2025 08:00:00 GMT</lastmod></sitemap>"
+        b"</sitemapindex>"
+    )
+    children = dict(parse_sitemap(index, source="s", since=since).children)
+    assert children == {
+        "https://s.in/2025-12.xml": datetime(2025, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC),
+        "https://s.in/rfc.xml": datetime(2025, 12, 1, 8, tzinfo=UTC),
+    }
+
+
+def test_undated_sitemap_entries_only_from_a_news_sitemap_or_when_wanted() -> None:
+    since = datetime(2025, 12, 1, tzinfo=UTC)
+    urls = [("https://s.in/undated", None), ("https://s.in/fresh", "2025-12-02"), ("https://s.in/bad", "soon")]
+    seen_before = parse_sitemap(_urlset(urls), source="s", since=since, undated=False)
+    assert [e.link for e in seen_before.entries] == ["https://s.in/fresh"]
+    assert seen_before.undated_left_out == 2  # an unreadable date is no date
+    first_time = parse_sitemap(_urlset(urls), source="s", since=since, undated=True)
+    assert [e.link for e in first_time.entries] == ["https://s.in/undated", "https://s.in/fresh", "https://s.in/bad"]
+    news = parse_sitemap(_urlset(urls, news=True), source="s", since=since, undated=False)
+    assert len(news.entries) == 3 and news.undated_left_out == 0
