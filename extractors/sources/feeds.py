@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import io
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,7 +32,9 @@ def parse_feed(body: bytes, *, source: str, content_type: str | None = None) -> 
     Raises FeedParseError when nothing usable came out of the body.
     """
     headers = {"content-type": content_type} if content_type else None
-    parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False)
+    # feedparser.parse tries bytes as a file name first and fetches a str that looks like a URL: a server
+    # answering "/etc/passwd" would have that file parsed. A stream it only reads.
+    parsed = feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=False)
     warning = None
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")

@@ -76,22 +76,27 @@ def parse_gdelt(body: bytes, *, source: str) -> list[FeedEntry]:
         raise FeedParseError(f"GDELT answered: {text[:160]}") from exc
     if not isinstance(data, dict):
         raise FeedParseError("GDELT answer is not a JSON object")
+    rows = data.get("articles") or []
     entries = []
-    for row in data.get("articles") or []:
-        url = row.get("url") if isinstance(row, dict) else None
-        if not url:
+    for row in rows if isinstance(rows, list) else []:
+        if not isinstance(row, dict) or not (url := _text(row.get("url"))):
             continue
         entries.append(
             FeedEntry(
                 source=source,
                 link=url,
-                title=(row.get("title") or "").strip(),
-                published=_seen(row.get("seendate")),
+                title=_text(row.get("title")),
+                published=_seen(_text(row.get("seendate"))),
                 guid=url,
-                publisher=row.get("domain") or None,
+                publisher=_text(row.get("domain")) or None,
             )
         )
     return entries
+
+
+def _text(value: object) -> str:
+    """A JSON field as text: anything but a string (a number, a list, null) counts as absent."""
+    return value.strip() if isinstance(value, str) else ""
 
 
 def lookback_start(last_success: datetime | None, now: datetime, *, default: timedelta, limit: timedelta) -> datetime:

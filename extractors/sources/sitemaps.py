@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import email.utils
 import gzip
+import re
 import zlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+from dateutil.parser import isoparse
+from dateutil.relativedelta import relativedelta
 from lxml import etree
 
 from extractors.records import FeedEntry
@@ -17,10 +21,29 @@ MAX_INFLATED = 50 * 1024 * 1024  # the sitemap protocol's own size limit
 MAX_URLS = 50_000
 
 
+# W3C Datetime forms coarser than a day: a year or a month stands for the whole of it.
+YEAR = re.compile(r"\d{4}")
+MONTH = re.compile(r"\d{4}-\d{2}")
+DAY = re.compile(r"\d{4}-?\d{2}-?\d{2}")
+
+
 @dataclass(frozen=True, kw_only=True)
 class Sitemap:
     entries: tuple[FeedEntry, ...] = ()
     children: tuple[tuple[str, datetime | None], ...] = ()  # (child sitemap URL, lastmod) of an index
+    undated_left_out: int = 0  # entries without a date, left out because undated entries were not wanted
+
+
+@dataclass(frozen=True)
+class Period:
+    """What a sitemap date means: `2025-12` is the whole month, a full timestamp a single instant."""
+
+    first: datetime
+    last: datetime
+
+    @property
+    def day_or_finer(self) -> bool:
+        return self.last - self.first < timedelta(days=1)
 
 
 def _inflate(body: bytes) -> bytes:
@@ -33,15 +56,33 @@ def _inflate(body: bytes) -> bytes:
     return data
 
 
-def parse_time(value: str | None) -> datetime | None:
-    if not value:
+def _utc_if_naive(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def parse_period(value: str | None) -> Period | None:
+    """A sitemap date: W3C Datetime (`2025`, `2025-12`, `2025-12-02`, `2025-12-02T10:00:00+05:30`), else RFC 822
+    (`Tue, 02 Dec 2025 10:00:00 GMT`, which some sitemaps carry). Without a zone, UTC. None when unreadable."""
+    text = (value or "").strip()
+    if not text:
         return None
-    text = value.strip().replace("Z", "+00:00")
     try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
+        first = _utc_if_naive(isoparse(text))
+        for form, length in (
+            (YEAR, relativedelta(years=1)),
+            (MONTH, relativedelta(months=1)),
+            (DAY, relativedelta(days=1)),
+        ):
+            if form.fullmatch(text):
+                return Period(first=first, last=first + length - timedelta(microseconds=1))
+        return Period(first=first, last=first)
+    except (ValueError, OverflowError):
+        pass
+    try:
+        instant = _utc_if_naive(email.utils.parsedate_to_datetime(text))
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return Period(first=instant, last=instant)
 
 
 def _local(tag: object) -> str:
@@ -55,8 +96,15 @@ def _child_text(node: etree._Element, name: str, ns: str | None = None) -> str |
     return None
 
 
-def parse_sitemap(body: bytes, *, source: str, since: datetime | None = None) -> Sitemap:
-    """Read a urlset or a sitemapindex. Entries (and children) last modified before `since` are left out."""
+def _is_news_sitemap(root: etree._Element) -> bool:
+    return NEWS_NS in root.nsmap.values() or next(root.iter(f"{{{NEWS_NS}}}news"), None) is not None
+
+
+def parse_sitemap(body: bytes, *, source: str, since: datetime | None = None, undated: bool = True) -> Sitemap:
+    """Read a urlset or a sitemapindex. Entries (and children) last modified before `since` are left out; so
+    are entries without a date when `undated` is False, except in a Google News sitemap, which by its rules
+    lists only the last two days. A year or a month counts as its last instant, so `2025-12` is recent all
+    through December."""
     try:
         parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
         root = etree.fromstring(_inflate(body), parser=parser)
@@ -69,21 +117,26 @@ def parse_sitemap(body: bytes, *, source: str, since: datetime | None = None) ->
         children = []
         for node in root:
             loc = _child_text(node, "loc")
-            lastmod = parse_time(_child_text(node, "lastmod"))
+            period = parse_period(_child_text(node, "lastmod"))
+            lastmod = period.last if period else None
             if loc and not (since and lastmod and lastmod < since):
                 children.append((loc, lastmod))
         return Sitemap(children=tuple(children))
     if kind != "urlset":
         raise FeedParseError(f"not a sitemap: root element <{kind}>")
-    entries = []
+    keep_undated = undated or since is None or _is_news_sitemap(root)
+    entries, undated_left_out = [], 0
     for node in list(root)[:MAX_URLS]:
         loc = _child_text(node, "loc")
         if not loc:
             continue
-        published = parse_time(_child_text(node, "publication_date", NEWS_NS)) or parse_time(
+        period = parse_period(_child_text(node, "publication_date", NEWS_NS)) or parse_period(
             _child_text(node, "lastmod")
         )
-        if since and published and published < since:
+        if period is None and not keep_undated:
+            undated_left_out += 1
+            continue
+        if since and period and period.last < since:
             continue
         entries.append(
             FeedEntry(
@@ -91,12 +144,12 @@ def parse_sitemap(body: bytes, *, source: str, since: datetime | None = None) ->
                 link=loc,
                 title=_child_text(node, "title", NEWS_NS) or "",
                 summary=_child_text(node, "keywords", NEWS_NS) or "",
-                published=published,
+                published=period.first if period and period.day_or_finer else None,
                 guid=loc,
                 publisher=_child_text(node, "name", NEWS_NS),
             )
         )
-    return Sitemap(entries=tuple(entries))
+    return Sitemap(entries=tuple(entries), undated_left_out=undated_left_out)
 
 
 def newest_children(sitemap: Sitemap, limit: int) -> list[str]:

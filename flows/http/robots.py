@@ -1,7 +1,9 @@
 """robots.txt for article pages, fetched once per host per run through the polite client.
 
 Following RFC 9309: a 4xx robots.txt means no rules; a 5xx or an unreachable robots.txt means
-nothing may be fetched from that host for now.
+nothing may be fetched from that host for now. Rules are matched by Protego, which implements the RFC's
+matching (`*` and `$` in paths, the longest matching rule wins, Allow over Disallow on a tie); the standard
+library's parser takes the first rule that matches and reads `*` and `$` literally.
 """
 
 from __future__ import annotations
@@ -10,9 +12,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
-from urllib.robotparser import RobotFileParser
+
+from protego import Protego
 
 MAX_CRAWL_DELAY_S = 60.0
+# RFC 9309 section 2.5: a parsing limit of at least 500 KiB; what lies beyond it is not read.
+MAX_ROBOTS_BYTES = 512 * 1024
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -24,7 +29,7 @@ class RobotsAnswer:
 
 @dataclass(frozen=True, kw_only=True)
 class HostRules:
-    parser: RobotFileParser | None  # None: no rules, everything allowed
+    parser: Protego | None  # None: no rules, everything allowed
     blocked_reason: str | None = None  # set: nothing allowed
     crawl_delay: float | None = None
 
@@ -40,10 +45,12 @@ def rules_from_answer(answer: RobotsAnswer, agent: str) -> HostRules:
         return HostRules(parser=None, blocked_reason=f"robots.txt unavailable ({why})")
     if not 200 <= answer.status < 300:
         return HostRules(parser=None)
-    parser = RobotFileParser()
-    parser.parse(answer.body.decode("utf-8", errors="replace").splitlines())
+    body = answer.body[:MAX_ROBOTS_BYTES]
+    if len(answer.body) > MAX_ROBOTS_BYTES:
+        body = body[: body.rfind(b"\n") + 1]  # a line cut at the limit would be a different rule
+    parser = Protego.parse(body.decode("utf-8-sig", errors="replace"))  # a leading BOM would hide the first line
     delay = parser.crawl_delay(agent)
-    return HostRules(parser=parser, crawl_delay=min(float(delay), MAX_CRAWL_DELAY_S) if delay else None)
+    return HostRules(parser=parser, crawl_delay=min(delay, MAX_CRAWL_DELAY_S) if delay else None)
 
 
 class RobotsCache:
@@ -81,6 +88,6 @@ class RobotsCache:
         rules = self._rules_for(f"{parts.scheme}://{parts.netloc}", parts.netloc.lower())
         if rules.blocked_reason:
             return rules.blocked_reason
-        if rules.parser is not None and not rules.parser.can_fetch(self.agent, url):
+        if rules.parser is not None and not rules.parser.can_fetch(url, self.agent):
             return f"robots.txt disallows {parts.path or '/'} for {self.agent}"
         return None

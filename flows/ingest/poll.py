@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from extractors.article.urls import canonical_url
 from extractors.records import FeedEntry, FeedResult, Source
 from extractors.sources.feeds import FeedParseError, parse_feed
 from extractors.sources.gdelt import (
@@ -27,6 +30,9 @@ GDELT_WINDOW = timedelta(hours=6)
 GDELT_FIRST_LOOKBACK = timedelta(hours=24)
 GDELT_MAX_LOOKBACK = timedelta(days=7)
 GDELT_MAX_CALLS = 60
+MAX_ERROR_CHARS = 300
+
+log = logging.getLogger(__name__)
 
 
 NO_ENTRIES = "no entries with a link"
@@ -110,15 +116,19 @@ def poll_feed(fetcher: HttpFetcher, source: Source, health: FeedHealth | None) -
 
 
 def poll_sitemap(fetcher: HttpFetcher, source: Source, health: FeedHealth | None, now: datetime) -> FeedResult:
+    """Entries of the last SITEMAP_MAX_AGE. Undated entries only from a sitemap never read before (its first
+    successful poll offers all it lists) or a Google News one: otherwise they are the site's old URLs."""
     r, early = _conditional(fetcher, source, health)
     if early is not None:
         return early
     since = now.astimezone(UTC) - SITEMAP_MAX_AGE
+    undated = health is None or health.last_success_at is None
     try:
-        top = parse_sitemap(r.body, source=source.name, since=since)
+        top = parse_sitemap(r.body, source=source.name, since=since, undated=undated)
     except FeedParseError as exc:
         return _failed(source, r, f"unreadable sitemap: {exc}")
     entries = list(top.entries)
+    undated_left_out = top.undated_left_out
     warnings = []
     for child_url in newest_children(top, SITEMAP_MAX_CHILDREN):
         child = fetcher.get(child_url, purpose="sitemap", source=source.name)
@@ -126,9 +136,14 @@ def poll_sitemap(fetcher: HttpFetcher, source: Source, health: FeedHealth | None
             warnings.append(f"{child_url}: {child.error}")
             continue
         try:
-            entries.extend(parse_sitemap(child.body, source=source.name, since=since).entries)
+            read = parse_sitemap(child.body, source=source.name, since=since, undated=undated)
         except FeedParseError as exc:
             warnings.append(f"{child_url}: {exc}")
+            continue
+        entries.extend(read.entries)
+        undated_left_out += read.undated_left_out
+    if undated_left_out:
+        warnings.append(f"{undated_left_out} undated entries left out (read before, not a news sitemap)")
     if not entries:
         return _failed(
             source, r, f"{NO_ENTRIES} since {since:%Y-%m-%d %H:%M} UTC" + "".join(f"; {w}" for w in warnings)
@@ -180,9 +195,45 @@ def poll_gdelt(fetcher: HttpFetcher, source: Source, health: FeedHealth | None, 
     )
 
 
-def poll_source(fetcher: HttpFetcher, source: Source, health: FeedHealth | None, now: datetime) -> FeedResult:
+def _poll_by_kind(fetcher: HttpFetcher, source: Source, health: FeedHealth | None, now: datetime) -> FeedResult:
     if source.kind == "sitemap":
         return poll_sitemap(fetcher, source, health, now)
     if source.kind == "gdelt":
         return poll_gdelt(fetcher, source, health, now)
     return poll_feed(fetcher, source, health)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}"[:MAX_ERROR_CHARS].rstrip(": ")
+
+
+def _readable_links(result: FeedResult) -> FeedResult:
+    """Entries whose link has no canonical form (`http://[bad`) are dropped here, with a warning: left in,
+    one such link would stop the whole run where the entries of every source are selected together."""
+    kept, dropped = [], []
+    for entry in result.entries:
+        try:
+            canonical_url(entry.link)
+        except ValueError:
+            dropped.append(entry.link)
+            continue
+        kept.append(entry)
+    if not dropped:
+        return result
+    note = f"{len(dropped)} entries with an unreadable link left out (first: {dropped[0][:120]!r})"
+    if not kept:
+        return replace(result, entries=(), error=f"{NO_ENTRIES} ({note})", outcome="failed")
+    return replace(result, entries=tuple(kept), warning="; ".join(w for w in (result.warning, note) if w))
+
+
+def poll_source(fetcher: HttpFetcher, source: Source, health: FeedHealth | None, now: datetime) -> FeedResult:
+    """One poll of any kind. Whatever it raises becomes this source's recorded failure (scored in its
+    health like any other), so one source can neither stop the run nor lose the other sources' entries."""
+    try:
+        return _readable_links(_poll_by_kind(fetcher, source, health, now))
+    except Exception as exc:  # a parser or library bug on hostile input: that source's failure, not the run's
+        log.warning("polling %r raised", source.name, exc_info=True)
+        return FeedResult(
+            source=source.name, url=source.url, status=None, error=f"poll failed: {_one_line(exc)}", outcome="failed"
+        )

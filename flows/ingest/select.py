@@ -47,6 +47,8 @@ def fetch_feeds(
     for r in results:
         if r.error:
             logger.warning("source %r failed: %s", r.source, r.error)
+        elif r.warning:
+            logger.info("source %r read with a warning: %s", r.source, r.warning)
     return results
 
 
