@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from flows.cli.common import DbOption, console, open_database, settings_or_exit
@@ -30,15 +31,22 @@ def export_command(directory: Path, db_path: DbOption = None) -> None:
 def import_command(directory: Path, db_path: DbOption = None) -> None:
     """Import a Parquet export into a NEW database file, then bring its schema up to date."""
     target = db_path or settings_or_exit().db_file
+    created = not target.exists()
     target.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(target))
     try:
-        loaded = maintenance.import_parquet(con, directory)
-    except (FileExistsError, FileNotFoundError) as exc:
-        console.print(f"[red]{exc}[/]")
-        raise typer.Exit(1) from exc
-    finally:
-        con.close()
+        try:
+            loaded = maintenance.import_parquet(con, directory)
+        finally:
+            con.close()
+    except (FileExistsError, FileNotFoundError, maintenance.ExportRejected) as exc:
+        if created:  # a refused import leaves no half-made database behind
+            for leftover in (target, target.with_name(target.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+        console.print(
+            f"[red]Cannot import {escape(str(directory))}:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
+        )
+        raise typer.Exit(1) from None
     console.print(f"imported {sum(loaded.values())} rows in {len(loaded)} tables from {directory} into {target}")
 
 
