@@ -52,14 +52,23 @@ def import_command(directory: Path, db_path: DbOption = None) -> None:
 
 @db_app.command("check")
 def check_command(db_path: DbOption = None) -> None:
-    """Report orphans, dangling duplicate links and repeated keys. Exit code 1 when any are found."""
+    """Read every table whole, then report orphans, dangling duplicate links and repeated keys.
+    Exit code 1 when a table cannot be read or any problem is found."""
     with open_database(db_path) as con:
         problems = maintenance.check_integrity(con)
     if not problems:
-        console.print("[green]integrity check passed[/]: no orphans, no dangling duplicate links, no repeated keys")
+        console.print(
+            "[green]integrity check passed[/]: every table reads whole; no orphans, no dangling duplicate links,"
+            " no repeated keys"
+        )
         return
-    table = Table("check", "rows", "examples")
-    for p in problems:
-        table.add_row(p.check, str(p.count), ", ".join(e[:16] for e in p.examples))
-    console.print(table)
+    unreadable = [p for p in problems if p.error is not None]
+    for p in unreadable:
+        console.print(f"[red]{escape(p.check)}:[/] {escape(p.error or '')}", highlight=False, soft_wrap=True)
+    found = [p for p in problems if p.error is None]
+    if found:
+        table = Table("check", "rows", "examples")
+        for p in found:
+            table.add_row(p.check, str(p.count), ", ".join(e[:16] for e in p.examples))
+        console.print(table)
     raise typer.Exit(1)

@@ -6,7 +6,9 @@ and nothing is written outside (the current directory stays as it was, no half-m
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import random
 import shutil
 from pathlib import Path
 
@@ -166,3 +168,59 @@ def test_import_keeps_one_write_claims_row_and_every_article(export: Path, tmp_p
     versions = con.execute("SELECT count(*) FROM schema_migrations").fetchone()
     assert versions == (len(db.schema_files()),)
     con.close()
+
+
+# DuckDB's file starts with a main header and two database headers of 4 KiB each; blocks follow.
+DUCKDB_BLOCK_START = 3 * 4096
+
+
+def _database_with_raw_pages(db_path: Path) -> None:
+    """Forty stored articles whose raw pages (random bytes, so gzip cannot shrink them) fill many blocks."""
+    rng = random.Random(15)
+    seed = seed_article("003")
+    copies = [
+        dataclasses.replace(copy_of(seed, f"https://example.org/copy-{i}"), raw_html=rng.randbytes(64 * 1024))
+        for i in range(40)
+    ]
+    con = db.connect(db_path)
+    load.load_articles(con, judged(con, [seed, *copies], TAXONOMY), "run-1")
+    con.close()
+
+
+def _overwrite_a_raw_pages_block(db_path: Path) -> None:
+    """Write garbage over 100 KB inside the middle block holding `raw_pages.body` (its page bytes)."""
+    con = duckdb.connect(str(db_path), read_only=True)
+    rows = con.execute(
+        "SELECT block_id, additional_block_ids FROM pragma_storage_info('raw_pages')"
+        " WHERE column_name = 'body' AND segment_type = 'BLOB' AND persistent AND block_id >= 0"
+    ).fetchall()
+    block_size = con.execute("SELECT block_size FROM pragma_database_size()").fetchone()
+    con.close()
+    assert rows and block_size, "raw_pages.body is stored in blocks of the file"
+    blocks = sorted({b for block_id, extra in rows for b in [block_id, *extra]})
+    assert len(blocks) >= 4, blocks
+    start = DUCKDB_BLOCK_START + blocks[len(blocks) // 2] * int(block_size[0]) + 1024
+    with db_path.open("r+b") as f:
+        f.seek(start)
+        f.write(bytes([0xA5]) * 100_000)
+
+
+def test_db_check_reads_every_table_whole_and_names_a_damaged_one(db_path: Path) -> None:
+    _database_with_raw_pages(db_path)
+    intact = CliRunner().invoke(app, ["db", "check", "--db", str(db_path)])
+    assert intact.exit_code == 0, intact.output
+
+    _overwrite_a_raw_pages_block(db_path)
+    con = duckdb.connect(str(db_path), read_only=True)
+    assert con.execute("SELECT count(*) FROM raw_pages").fetchone() == (40,)  # a count does not notice
+    with pytest.raises(duckdb.IOException, match="checksum"):  # the damage is real: the pages cannot be read
+        con.execute("SELECT * FROM raw_pages").fetchall()
+    con.close()
+
+    damaged = CliRunner().invoke(app, ["db", "check", "--db", str(db_path)])
+    assert damaged.exit_code == 1, damaged.output
+    assert isinstance(damaged.exception, SystemExit), repr(damaged.exception)
+    lines = [line for line in damaged.output.splitlines() if "cannot be read" in line]
+    assert len(lines) == 1, damaged.output
+    assert lines[0].startswith("table raw_pages cannot be read: IO Error: Corrupt database file"), lines[0]
+    assert "checksum" in lines[0]
