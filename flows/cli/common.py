@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from flows.config_check import check_files
-from flows.ops.db_lock import DatabaseBusy
+from flows.ops.db_lock import DatabaseBusy, hold_database
 from flows.ops.open_db import open_for_reading, open_for_writing
 from flows.settings import Settings, SettingsError, load_settings
 from warehouse import backend, db
@@ -53,13 +53,21 @@ def database_location(db_path: Path | None) -> Path | str:
 
 @contextmanager
 def open_database(
-    db_path: Path | None, *, purpose: str | None = None, wait_s: float = 0.0
+    db_path: Path | None, *, purpose: str | None = None, wait_s: float = 0.0, file_itself: bool = False
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The warehouse, opened for a command. `purpose`: the command writes, so it takes the file's lock first."""
+    """The warehouse, opened for a command: its read copy for reading. `purpose`: the command writes, so it
+    takes the file's lock first; with `file_itself`, it holds the lock but only reads the file."""
     location = database_location(db_path)
     options = settings_or_exit().warehouse
     try:
-        if purpose is None:
+        if file_itself:
+            with ExitStack() as stack:
+                if not backend.is_lake(location):
+                    stack.enter_context(hold_database(Path(location), purpose or "reading", wait_s=wait_s))
+                con = db.connect(location, read_only=True, options=options)
+                stack.callback(con.close)
+                yield con
+        elif purpose is None:
             with open_for_reading(location, options) as con:
                 yield con
         else:

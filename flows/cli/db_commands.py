@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from flows.cli.common import DbOption, console, database_location, open_database, settings_or_exit
@@ -31,15 +32,22 @@ def export_command(directory: Path, db_path: DbOption = None) -> None:
 def import_command(directory: Path, db_path: DbOption = None) -> None:
     """Import a Parquet export into a NEW database file, then bring its schema up to date."""
     target = db_path or settings_or_exit().db_file
+    created = not target.exists()
     target.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(target))
     try:
-        loaded = maintenance.import_parquet(con, directory)
-    except (FileExistsError, FileNotFoundError) as exc:
-        console.print(f"[red]{exc}[/]")
-        raise typer.Exit(1) from exc
-    finally:
-        con.close()
+        try:
+            loaded = maintenance.import_parquet(con, directory)
+        finally:
+            con.close()
+    except (FileExistsError, FileNotFoundError, maintenance.ExportRejected) as exc:
+        if created:  # a refused import leaves no half-made database behind
+            for leftover in (target, target.with_name(target.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+        console.print(
+            f"[red]Cannot import {escape(str(directory))}:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
+        )
+        raise typer.Exit(1) from None
     console.print(f"imported {sum(loaded.values())} rows in {len(loaded)} tables from {directory} into {target}")
 
 
@@ -52,15 +60,24 @@ def path_command(db_path: DbOption = None) -> None:
 
 @db_app.command("check")
 def check_command(db_path: DbOption = None) -> None:
-    """Report orphans, dangling duplicate links and repeated keys. Exit code 1 when any are found."""
-    # The file itself, not the read copy: it is the file's state that must be whole.
-    with open_database(db_path, purpose="integrity check") as con:
+    """Read every table whole, then report orphans, dangling duplicate links and repeated keys.
+    Exit code 1 when a table cannot be read or any problem is found."""
+    # The file itself, read-only, not its read copy: it is the file's state that must be whole.
+    with open_database(db_path, purpose="integrity check", file_itself=True) as con:
         problems = maintenance.check_integrity(con)
     if not problems:
-        console.print("[green]integrity check passed[/]: no orphans, no dangling duplicate links, no repeated keys")
+        console.print(
+            "[green]integrity check passed[/]: every table reads whole; no orphans, no dangling duplicate links,"
+            " no repeated keys"
+        )
         return
-    table = Table("check", "rows", "examples")
-    for p in problems:
-        table.add_row(p.check, str(p.count), ", ".join(e[:16] for e in p.examples))
-    console.print(table)
+    unreadable = [p for p in problems if p.error is not None]
+    for p in unreadable:
+        console.print(f"[red]{escape(p.check)}:[/] {escape(p.error or '')}", highlight=False, soft_wrap=True)
+    found = [p for p in problems if p.error is None]
+    if found:
+        table = Table("check", "rows", "examples")
+        for p in found:
+            table.add_row(p.check, str(p.count), ", ".join(e[:16] for e in p.examples))
+        console.print(table)
     raise typer.Exit(1)

@@ -24,7 +24,10 @@ class DatabaseBusy(RuntimeError):
 
 
 def lock_path_for(db_path: Path) -> Path:
-    return db_path.with_name(db_path.name + ".lock")
+    """The lock beside the file itself: a symlink (or `..` path) to the same database names the same lock,
+    so a run given the link and a run given the real path exclude each other."""
+    real = db_path.resolve()
+    return real.with_name(real.name + ".lock")
 
 
 def describe_holder(lock_path: Path) -> str:
@@ -40,8 +43,8 @@ def describe_holder(lock_path: Path) -> str:
 @contextmanager
 def hold_database(db_path: Path, purpose: str, *, wait_s: float = 0.0) -> Iterator[Path]:
     """Hold the lock for `db_path` while the block runs; wait up to `wait_s` seconds for it."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
     lock_path = lock_path_for(db_path)
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         deadline = time.monotonic() + wait_s

@@ -8,6 +8,7 @@ from html import escape
 from typing import Any
 
 from flows.report import charts
+from flows.report.markdown_text import markdown_link, markdown_text
 from warehouse.report_data import ReportData, SourceHealthRow, StoryRow
 
 CSS = """
@@ -163,11 +164,9 @@ def render_html(data: ReportData, *, generated_at: datetime, database: str) -> s
     return "\n".join(parts)
 
 
-def _md_text(text: str) -> str:
-    return " ".join(text.replace("[", "(").replace("]", ")").split())
-
-
 def render_markdown(data: ReportData) -> str:
+    """The digest. Everything quoted from the sources (titles, URLs, source names, errors) goes through
+    flows/report/markdown_text.py, as the HTML report escapes it."""
     t = data.totals
     lines = [
         f"# newswatch digest: {period_label(data.since, data.until)}",
@@ -179,25 +178,25 @@ def render_markdown(data: ReportData) -> str:
     if not grouped:
         lines += ["", "_No stories were seen in this period._"]
     for topic, stories in grouped.items():
-        lines += ["", f"## {topic}", ""]
+        lines += ["", f"## {markdown_text(topic)}", ""]
         for i, s in enumerate(stories, 1):
-            title = _md_text(s.title or s.url)
-            headline = f"[{title}]({s.url})" if s.url.startswith(("http://", "https://")) else f"{title} (`{s.url}`)"
-            outlets = ", ".join(s.outlet_names)
-            lines.append(f"{i}. {headline} — {s.story_date:%Y-%m-%d}, {s.outlets} outlet(s): {_md_text(outlets)}")
+            headline = markdown_link(s.url, s.title or s.url)
+            outlets = markdown_text(", ".join(s.outlet_names))
+            lines.append(f"{i}. {headline} — {s.story_date:%Y-%m-%d}, {s.outlets} outlet(s): {outlets}")
     failing = [h for h in data.source_health if h.last_error]
     if failing:
         lines += ["", "## Failing sources", ""]
-        lines += [f"- {h.source}: {_md_text(h.last_error or '')}" for h in failing[:15]]
+        lines += [f"- {markdown_text(h.source)}: {markdown_text(h.last_error or '')}" for h in failing[:15]]
     return "\n".join(lines) + "\n"
 
 
 def story_table_rows(data: ReportData) -> list[dict[str, Any]]:
+    """Rows of the table artifact; Prefect renders its cells as Markdown, so quoted text is escaped here too."""
     return [
         {
-            "topic": s.topic,
-            "title": s.title,
-            "url": s.url,
+            "topic": markdown_text(s.topic),
+            "title": markdown_text(s.title),
+            "url": markdown_link(s.url, s.url),  # a web address as a link, so it stays one in the table
             "date": f"{s.story_date:%Y-%m-%d}",
             "outlets": s.outlets,
             "articles": s.articles,

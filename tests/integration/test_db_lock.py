@@ -54,6 +54,28 @@ def test_waiter_gets_the_lock_when_the_holder_finishes(db_path: Path) -> None:
     holder.wait()
 
 
+@pytest.mark.parametrize("holder_uses_link", [True, False], ids=["holder-via-link", "holder-via-real-path"])
+def test_a_symlink_to_the_database_takes_the_same_lock(db_path: Path, tmp_path: Path, holder_uses_link: bool) -> None:
+    db_path.touch()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    link = elsewhere / "link.duckdb"
+    link.symlink_to(db_path)
+    holder_path, other_path = (link, db_path) if holder_uses_link else (db_path, link)
+    holder = _hold_in_other_process(holder_path, 30)
+    try:
+        with (
+            pytest.raises(DatabaseBusy, match=rf"in use by ingest \(pid {holder.pid}"),
+            hold_database(other_path, "report"),
+        ):
+            pass
+    finally:
+        holder.kill()
+        holder.wait()
+    assert lock_path_for(link) == lock_path_for(db_path) == db_path.resolve().with_name(db_path.name + ".lock")
+    assert not (elsewhere / "link.duckdb.lock").exists()
+
+
 def test_ingest_flow_refuses_to_overlap(prefect_harness: None, db_path: Path, tmp_path: Path) -> None:
     from flows.ingest.flow import ingest
 
