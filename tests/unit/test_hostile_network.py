@@ -6,7 +6,10 @@ import re
 
 import pytest
 
+from extractors.records import FeedResult
+from extractors.sources.poll_policy import failure_weight
 from flows.http.address_guard import AddressPolicy, RefusedHost, vet_host
+from flows.http.politeness import backoff_error
 
 DEFAULT = AddressPolicy()
 EVERYTHING_ALLOWED = AddressPolicy(allow_loopback=True, allow_private=True, allow_link_local=True)
@@ -135,3 +138,9 @@ def test_a_name_resolving_to_a_wrapped_or_special_address_is_refused(answer: str
 
     with pytest.raises(RefusedHost, match=re.escape(f"news.test: {answer} ")):
         vet_host("news.test", 80, DEFAULT, resolver, system=False)
+
+
+def test_a_feed_whose_host_is_backing_off_scores_as_passing_trouble() -> None:
+    # Like the 429 that started it, not like a feed that is gone (weight 1).
+    held = FeedResult(source="s", url="https://news.test/feed", status=None, error=backoff_error(300, 298))
+    assert failure_weight(held) == 0.5
