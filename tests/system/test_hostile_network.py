@@ -1,0 +1,76 @@
+"""Hostile faults for real processes: a SIGKILLed ingest leaves no analysis workers (nor their resource
+tracker) alive behind it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.support.paths import PROJECT
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+
+Process = tuple[int, int]  # pid, start time: a pid alone may be reused
+
+
+def _stat(pid: int) -> tuple[str, int, int] | None:
+    """(state, parent pid, start time) of a process, or None when it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2 :].split()  # the command name may hold spaces and parentheses
+    return fields[0], int(fields[1]), int(fields[19])
+
+
+def _descendants(root: int) -> set[Process]:
+    parents: dict[int, list[tuple[int, int]]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (stat := _stat(int(entry.name))) is not None:
+            parents.setdefault(stat[1], []).append((int(entry.name), stat[2]))
+    found: set[Process] = set()
+    todo = [root]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child[0])
+    return found
+
+
+def _alive(process: Process) -> bool:
+    stat = _stat(process[0])
+    return stat is not None and stat[2] == process[1] and stat[0] != "Z"  # a zombie holds nothing
+
+
+def test_workers_exit_when_the_run_that_owns_them_is_killed() -> None:
+    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
+    owner = subprocess.Popen(
+        [sys.executable, "-m", "tests.support.pool_owner"], cwd=PROJECT, env=env, stdout=subprocess.PIPE, text=True
+    )
+    descendants: set[Process] = set()
+    try:
+        assert owner.stdout is not None
+        line = owner.stdout.readline()  # the owner asserts its pool analyzed pages before saying so
+        assert line.strip() == "ready", f"pool owner failed (exit {owner.poll()})"
+        descendants = _descendants(owner.pid)
+        assert len(descendants) >= 3  # two workers and the multiprocessing resource tracker
+        owner.send_signal(signal.SIGKILL)
+        owner.wait(timeout=5)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and any(_alive(p) for p in descendants):
+            time.sleep(0.1)
+        survivors = sorted(p[0] for p in descendants if _alive(p))
+        assert survivors == [], f"still alive 5 s after their owner was killed: {survivors}"
+    finally:
+        if owner.poll() is None:
+            owner.kill()
+            owner.wait()
+        for pid, started in descendants:  # only what this test started, checked by start time
+            if _alive((pid, started)):
+                os.kill(pid, signal.SIGKILL)
