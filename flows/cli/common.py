@@ -13,7 +13,7 @@ from rich.console import Console
 
 from flows.ops.db_lock import DatabaseBusy
 from flows.ops.open_db import open_for_writing
-from flows.settings import Settings, SettingsError, load_settings
+from flows.settings import Settings, SettingsError, load_settings, pass_location_privately
 from warehouse import backend, db
 
 console = Console()
@@ -30,6 +30,12 @@ def settings_or_exit() -> Settings:
     except SettingsError as exc:
         console.print(f"[red]Bad environment setting:[/] {exc}", highlight=False)
         raise typer.Exit(2) from None
+
+
+def flow_location(db_path: Path | str | None) -> str | None:
+    """The `--db` location as a flow's `db_path` parameter, which Prefect keeps and shows: a password in it
+    reaches the flow run through the environment instead (flows/settings.pass_location_privately)."""
+    return pass_location_privately(str(db_path)) if db_path else None
 
 
 def database_location(db_path: Path | None) -> Path | str:

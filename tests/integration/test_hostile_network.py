@@ -1,13 +1,24 @@
-"""Hostile network behaviour against a real server on 127.0.0.1: a host that asks for a long wait."""
+"""Hostile network input against real local servers: a host that asks for a long wait; a warehouse location
+with a password, which Prefect must not keep."""
 
 from __future__ import annotations
 
+import json
+import logging
 import time
+from contextlib import nullcontext
+from pathlib import Path
 
+import pytest
 from pytest_httpserver import HTTPServer
+from typer.testing import CliRunner
 
+from flows.cli.common import flow_location
 from flows.http.client import HttpFetcher
-from tests.support.helpers import quick_settings
+from flows.ops.log_redaction import RedactPasswords
+from flows.settings import load_settings
+from tests.support.helpers import flow_run_record, quick_settings
+from tests.support.postgres import free_port
 
 LONG_WAIT = {"Retry-After": "300"}
 
@@ -74,3 +85,54 @@ def test_a_retry_after_within_the_limit_is_waited_and_retried(httpserver: HTTPSe
         page = fetcher.get(httpserver.url_for("/a"))
     assert feed.ok and feed.attempts == 2
     assert page.ok
+
+
+SECRET = "s3cret-Pa55"
+
+
+def test_a_password_in_the_db_location_stays_out_of_prefect(
+    prefect_harness: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The run fails to reach its PostgreSQL catalog (nothing listens on the port), and DuckDB's error quotes
+    the whole location: neither the run's parameters nor its logged traceback may keep the password."""
+    pytest.importorskip("duckdb_extension_ducklake", reason="DuckLake needs the scale extra")
+    pytest.importorskip("duckdb_extension_postgres", reason="DuckLake on PostgreSQL needs the scale extra")
+    from flows.ingest.flow import ingest
+
+    monkeypatch.setenv("NEWSWATCH_DB", "")  # the CLI sets it below; restored after the test
+    monkeypatch.setenv("NEWSWATCH_LAKE_DATA", str(tmp_path / "lake-files"))
+    location = f"ducklake:postgres:dbname=nw host=127.0.0.1 port={free_port()} user=nw password={SECRET}"
+    state = ingest(db_path=flow_location(location), capture=True, live=False, return_state=True)
+    assert state.is_failed()
+    parameters, logs = flow_run_record(state.state_details.flow_run_id)
+    assert parameters["db_path"] == location.replace(SECRET, "***")
+    assert any("to connect to Postgres" in line for line in logs)  # the failure itself is logged
+    assert SECRET not in json.dumps(parameters)
+    assert [line for line in logs if SECRET in line] == []
+    # And the backstop for any other message that might quote the location is in place on the run's handlers.
+    handlers = logging.getLogger("prefect.flow_runs").handlers
+    assert handlers and all(any(isinstance(f, RedactPasswords) for f in h.filters) for h in handlers)
+
+
+def test_the_run_command_hands_the_flow_a_redacted_location(monkeypatch: pytest.MonkeyPatch) -> None:
+    import flows.cli.app as cli_app
+    import flows.ingest.flow as ingest_module
+
+    given: dict[str, object] = {}
+
+    class Stop(Exception):
+        pass
+
+    def fake_ingest(**parameters: object) -> None:
+        given.update(parameters)
+        given["environment"] = load_settings().db
+        raise Stop
+
+    monkeypatch.setenv("NEWSWATCH_DB", "")
+    monkeypatch.setattr(cli_app, "prefect_api", lambda: nullcontext("http://127.0.0.1:9/api"))
+    monkeypatch.setattr(ingest_module, "ingest", fake_ingest)
+    location = f"ducklake:postgres:dbname=nw host=127.0.0.1 password={SECRET}"
+    result = CliRunner().invoke(cli_app.app, ["run", "--db", location, "--no-live"])
+    assert isinstance(result.exception, Stop)
+    assert given["db_path"] == "ducklake:postgres:dbname=nw host=127.0.0.1 password=***"
+    assert given["environment"] == location

@@ -1,5 +1,5 @@
-"""Hostile faults for real processes: a SIGKILLed ingest leaves no analysis workers (nor their resource
-tracker) alive behind it."""
+"""Hostile faults with real processes: a SIGKILLed ingest leaves no analysis workers (nor their resource
+tracker) alive behind it; a password in a PostgreSQL-catalogued lake's location stays out of Prefect."""
 
 from __future__ import annotations
 
@@ -12,9 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from flows.cli.common import flow_location
+from tests.support.helpers import flow_run_record
 from tests.support.paths import PROJECT
+from tests.support.postgres import LocalPostgres
 
-pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+NO_PROC = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
 
 Process = tuple[int, int]  # pid, start time: a pid alone may be reused
 
@@ -48,6 +51,7 @@ def _alive(process: Process) -> bool:
     return stat is not None and stat[2] == process[1] and stat[0] != "Z"  # a zombie holds nothing
 
 
+@NO_PROC
 def test_workers_exit_when_the_run_that_owns_them_is_killed() -> None:
     env = {**os.environ, "PYTHONPATH": str(PROJECT)}
     owner = subprocess.Popen(
@@ -74,3 +78,23 @@ def test_workers_exit_when_the_run_that_owns_them_is_killed() -> None:
         for pid, started in descendants:  # only what this test started, checked by start time
             if _alive((pid, started)):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_a_run_into_a_postgres_catalogued_lake_with_a_password_keeps_it_out_of_prefect(
+    prefect_harness: None, postgres: LocalPostgres, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The whole path on a real catalog (its trust authentication takes any password): the run stores the
+    bundled capture through the real location, while Prefect keeps only the redacted one."""
+    pytest.importorskip("duckdb_extension_ducklake", reason="DuckLake needs the scale extra")
+    from flows.ingest.flow import ingest
+
+    secret = "s3cret-Pa55"
+    monkeypatch.setenv("NEWSWATCH_DB", "")  # flow_location sets it; restored after the test
+    monkeypatch.setenv("NEWSWATCH_LAKE_DATA", str(tmp_path / "lake-files"))
+    location = f"{postgres.lake_location(postgres.create('lake_secret'))} password={secret}"
+    state = ingest(db_path=flow_location(location), capture=True, live=False, return_state=True)
+    summary = state.result()
+    assert summary.new_articles == 5
+    parameters, logs = flow_run_record(state.state_details.flow_run_id)
+    assert parameters["db_path"] == location.replace(secret, "***")
+    assert logs and [line for line in logs if secret in line] == []

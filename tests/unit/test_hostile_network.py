@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import logging
 import re
+import sys
 
 import pytest
 
@@ -10,6 +13,10 @@ from extractors.records import FeedResult
 from extractors.sources.poll_policy import failure_weight
 from flows.http.address_guard import AddressPolicy, RefusedHost, vet_host
 from flows.http.politeness import backoff_error
+from flows.ops.log_redaction import RedactPasswords
+from flows.settings import SettingsError, load_settings, pass_location_privately
+from warehouse import db
+from warehouse.backend import redact
 
 DEFAULT = AddressPolicy()
 EVERYTHING_ALLOWED = AddressPolicy(allow_loopback=True, allow_private=True, allow_link_local=True)
@@ -144,3 +151,73 @@ def test_a_feed_whose_host_is_backing_off_scores_as_passing_trouble() -> None:
     # Like the 429 that started it, not like a feed that is gone (weight 1).
     held = FeedResult(source="s", url="https://news.test/feed", status=None, error=backoff_error(300, 298))
     assert failure_weight(held) == 0.5
+
+
+SECRET = "s3cret-Pa55"
+LIBPQ = f"ducklake:postgres:dbname=nw host=127.0.0.1 user=nw password={SECRET}"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (LIBPQ, "ducklake:postgres:dbname=nw host=127.0.0.1 user=nw password=***"),
+        (f"dbname=nw password = '{SECRET} x\\' y' host=h", "dbname=nw password = *** host=h"),
+        (
+            f"ducklake:postgres:postgresql://nw:{SECRET}@127.0.0.1:5432/nw",
+            "ducklake:postgres:postgresql://nw:***@127.0.0.1:5432/nw",
+        ),
+        (
+            f"postgresql://nw@h/db?password={SECRET}&sslmode=require",
+            "postgresql://nw@h/db?password=***&sslmode=require",
+        ),
+        (f"sslpassword={SECRET} passfile=/home/nw/.pgpass", "sslpassword=*** passfile=/home/nw/.pgpass"),
+        # As DuckDB's PostgreSQL extension quotes a location in its errors.
+        (
+            f'Unable to connect to Postgres at "dbname=nw password={SECRET}": refused',
+            'Unable to connect to Postgres at "dbname=nw password=*** refused',
+        ),
+        ("/srv/data/newswatch.duckdb", "/srv/data/newswatch.duckdb"),
+        ("http://host:8080/a@b", "http://host:8080/a@b"),
+    ],
+)
+def test_connection_string_passwords_are_redacted(text: str, shown: str) -> None:
+    assert redact(text) == shown
+    assert SECRET not in redact(text)
+
+
+def test_location_label_shows_no_password() -> None:
+    assert SECRET not in db.location_label(LIBPQ)
+    assert (
+        db.location_label(f"ducklake:postgres:postgresql://nw:{SECRET}@h/nw")
+        == "ducklake:postgres:postgresql://nw:***@h/nw"
+    )
+
+
+def test_a_redacted_flow_parameter_stands_for_the_configured_location(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSWATCH_DB", "")  # restored after the test
+    shown = pass_location_privately(LIBPQ)
+    assert shown == redact(LIBPQ) and SECRET not in shown
+    env = load_settings()  # what the flow run reads
+    assert env.resolve_location(shown) == LIBPQ
+    assert env.resolve_location(None) == LIBPQ
+    assert env.resolve_location("/tmp/other.duckdb") == "/tmp/other.duckdb"
+    with pytest.raises(SettingsError, match="redacted"):
+        env.resolve_location(redact(LIBPQ.replace("dbname=nw", "dbname=other")))
+
+
+def test_a_location_without_a_password_is_passed_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSWATCH_DB", "")
+    assert pass_location_privately("ducklake:/tmp/cat.ducklake") == "ducklake:/tmp/cat.ducklake"
+    assert load_settings().db is None
+
+
+def test_run_log_records_lose_their_passwords() -> None:
+    try:
+        raise OSError(f'Unable to connect to Postgres at "{LIBPQ}"')
+    except OSError:
+        record = logging.LogRecord(
+            "prefect.flow_runs", logging.ERROR, __file__, 1, "opening %s", (LIBPQ,), sys.exc_info()
+        )
+    assert RedactPasswords().filter(record)
+    handler = logging.StreamHandler(io.StringIO())
+    assert SECRET not in handler.format(record) and "password=***" in handler.format(record)
