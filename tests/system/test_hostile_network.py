@@ -51,26 +51,29 @@ def _alive(process: Process) -> bool:
     return stat is not None and stat[2] == process[1] and stat[0] != "Z"  # a zombie holds nothing
 
 
-@NO_PROC
-def test_workers_exit_when_the_run_that_owns_them_is_killed() -> None:
-    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
+def _kill_and_find_survivors(mode: str, *, expect_at_least: int, tmp_path: Path) -> list[str]:
+    """Start `tests.support.run_owner MODE`, SIGKILL it once ready, and give its descendants 5 s to go."""
+    env = {**os.environ, "PYTHONPATH": str(PROJECT), "PREFECT_HOME": str(tmp_path / "prefect")}
+    env.pop("PREFECT_API_URL", None)
     owner = subprocess.Popen(
-        [sys.executable, "-m", "tests.support.pool_owner"], cwd=PROJECT, env=env, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-m", "tests.support.run_owner", mode], cwd=PROJECT, env=env, stdout=subprocess.PIPE, text=True
     )
     descendants: set[Process] = set()
     try:
         assert owner.stdout is not None
-        line = owner.stdout.readline()  # the owner asserts its pool analyzed pages before saying so
-        assert line.strip() == "ready", f"pool owner failed (exit {owner.poll()})"
+        line = owner.stdout.readline()  # the owner checks what it started works before saying so
+        assert line.strip() == "ready", f"{mode} owner failed (exit {owner.poll()})"
         descendants = _descendants(owner.pid)
-        assert len(descendants) >= 3  # two workers and the multiprocessing resource tracker
+        commands = {
+            p: Path(f"/proc/{p[0]}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:100] for p in descendants
+        }
+        assert len(descendants) >= expect_at_least, commands
         owner.send_signal(signal.SIGKILL)
         owner.wait(timeout=5)
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline and any(_alive(p) for p in descendants):
             time.sleep(0.1)
-        survivors = sorted(p[0] for p in descendants if _alive(p))
-        assert survivors == [], f"still alive 5 s after their owner was killed: {survivors}"
+        return [f"{p[0]} {commands[p]}" for p in sorted(descendants) if _alive(p)]
     finally:
         if owner.poll() is None:
             owner.kill()
@@ -78,6 +81,17 @@ def test_workers_exit_when_the_run_that_owns_them_is_killed() -> None:
         for pid, started in descendants:  # only what this test started, checked by start time
             if _alive((pid, started)):
                 os.kill(pid, signal.SIGKILL)
+
+
+@NO_PROC
+def test_workers_exit_when_the_run_that_owns_them_is_killed(tmp_path: Path) -> None:
+    # Two workers and the multiprocessing resource tracker.
+    assert _kill_and_find_survivors("pool", expect_at_least=3, tmp_path=tmp_path) == []
+
+
+@NO_PROC
+def test_the_local_prefect_server_stops_when_the_command_that_started_it_is_killed(tmp_path: Path) -> None:
+    assert _kill_and_find_survivors("prefect-server", expect_at_least=1, tmp_path=tmp_path) == []
 
 
 def test_a_run_into_a_postgres_catalogued_lake_with_a_password_keeps_it_out_of_prefect(

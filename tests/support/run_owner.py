@@ -1,5 +1,6 @@
-"""`python -m tests.support.pool_owner`: a process that owns an analysis pool the way an ingest run does,
-for tests that kill it. It prints `ready` once its workers have analyzed pages, then sleeps."""
+"""`python -m tests.support.run_owner pool|prefect-server`: a process that owns what an ingest run starts,
+for tests that kill it: an analysis pool, or the local Prefect server. It prints `ready` once its workers
+have analyzed pages, or once the server answers, then sleeps."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from extractors.records import FeedEntry, FetchedPage
 from flows.ingest.analysis_pool import POOL_MIN_PAGES, Analyzer
+from flows.ops.prefect_server import prefect_api
 from flows.seed_files import load_tagging
 from flows.settings import DEFAULT_ENTITIES, DEFAULT_TOPICS
 from tests.support.paths import ANI_PATH, CAPTURE
@@ -28,7 +30,7 @@ def _pages(n: int) -> list[FetchedPage]:
     return pages
 
 
-def main() -> None:
+def own_a_pool() -> None:
     tagging = load_tagging(DEFAULT_TOPICS, DEFAULT_ENTITIES)
     analyzer = Analyzer(tagging, expected_pages=POOL_MIN_PAGES, workers=WORKERS)
     pages = _pages(2 * WORKERS)  # as many chunks as a real batch makes
@@ -45,5 +47,11 @@ def main() -> None:
     analyzer.close()
 
 
+def own_a_prefect_server() -> None:
+    with prefect_api():  # waits until the server is healthy
+        print("ready", flush=True)
+        time.sleep(600)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit({"pool": own_a_pool, "prefect-server": own_a_prefect_server}[sys.argv[1]]())
