@@ -15,6 +15,7 @@ from flows.ingest.analysis_pool import Analyzer
 from flows.ingest.batches import BatchOutcome, process_pages
 from flows.ingest.plan import load_seeds
 from flows.ingest.screening import Screen
+from flows.ops.log_redaction import redact_run_logs
 from flows.ops.open_db import open_for_writing
 from warehouse import load, lookups, source_health
 
@@ -40,6 +41,7 @@ def backfill_warc(
     batch_size: int = 50,
 ) -> BackfillSummary:
     """Load the HTML responses of WARC files. Pages have no feed title, so relevance is judged on the full text."""
+    redact_run_logs()
     env = settings.load_settings()
     run_id = str(flow_run.get_id() or uuid.uuid4())
     tagging = seed_files.load_tagging(settings.DEFAULT_TOPICS, settings.DEFAULT_ENTITIES)
@@ -48,7 +50,7 @@ def backfill_warc(
     analyzer = Analyzer(tagging, expected_pages=0, workers=1)
     total = BatchOutcome()
     records = already = 0
-    with open_for_writing(db_path or env.location, env.warehouse, purpose="WARC backfill", wait_s=300.0) as con:
+    with open_for_writing(env.resolve_location(db_path), env.warehouse, purpose="WARC backfill", wait_s=300.0) as con:
         load.start_run(con, run_id)
         load_seeds(con, settings.CORPUS_DIR, run_id, *tagging.models())
         for path in paths:

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from flows.http.records import FetchSettings
-from warehouse.backend import DEFAULT_MEMORY_LIMIT, WarehouseOptions, is_lake
+from warehouse.backend import DEFAULT_MEMORY_LIMIT, WarehouseOptions, has_redacted_password, is_lake, redact
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = PROJECT_ROOT / "seeds"
@@ -90,6 +90,18 @@ class Settings(BaseSettings):
             return self.db
         return Path(self.db) if self.db else DEFAULT_DB_FILE
 
+    def resolve_location(self, given: str | None) -> Path | str:
+        """The warehouse a flow run was given: its `db_path` parameter, else the configured one. Prefect
+        stores and shows parameters, so a location with a password comes redacted (`password=***`) and
+        stands for the configured one (NEWSWATCH_DB), which carries the password."""
+        if not given:
+            return self.location
+        if not has_redacted_password(given):
+            return given
+        if self.db and redact(self.db) == given:
+            return self.location
+        raise SettingsError(f"{given}: its password is redacted; set NEWSWATCH_DB to the location with the password")
+
     @property
     def db_file(self) -> Path:
         """The DuckDB file, for commands that work on the embedded file only."""
@@ -123,6 +135,15 @@ def load_settings() -> Settings:
             f"NEWSWATCH_{str(error['loc'][0]).upper()}: {error['msg']}" for error in exc.errors() if error["loc"]
         )
         raise SettingsError(problems or str(exc)) from None
+
+
+def pass_location_privately(location: str) -> str:
+    """What to give a flow as its `db_path`: `location` with its password redacted; the location itself goes
+    to the run through NEWSWATCH_DB (read by `Settings.resolve_location`), out of Prefect's records."""
+    shown = redact(location)
+    if shown != location:
+        os.environ["NEWSWATCH_DB"] = location
+    return shown
 
 
 # Prefect reads its own variables; these are the ones newswatch sets or consults.

@@ -57,6 +57,25 @@ def is_lake(location: str | Path) -> bool:
     return str(location).startswith(LAKE_PREFIX)
 
 
+REDACTED = "***"
+# libpq keywords `password=...` (quoted or not; also in a URI's query) and a URI's `user:password@`.
+_PASSWORD_KEYWORD = re.compile(r"(?<!\w)((?:ssl)?password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+)", re.IGNORECASE)
+_URI_PASSWORD = re.compile(r"(\b[a-z][\w+.-]*://[^\s:/@]*):([^\s@/]*)@", re.IGNORECASE)
+
+
+def redact(text: str) -> str:
+    """`text` with the password of every connection string in it replaced by ***: a DuckLake location, or
+    an error message that quotes one (DuckDB's PostgreSQL errors do)."""
+    text = _PASSWORD_KEYWORD.sub(lambda m: m.group(1) + REDACTED, text)
+    return _URI_PASSWORD.sub(lambda m: f"{m.group(1)}:{REDACTED}@", text)
+
+
+def has_redacted_password(text: str) -> bool:
+    """Whether `text` carries a password that `redact` replaced, so it cannot be connected to as it is."""
+    keyword = any(m.group(2) == REDACTED for m in _PASSWORD_KEYWORD.finditer(text))
+    return keyword or any(m.group(2) == REDACTED for m in _URI_PASSWORD.finditer(text))
+
+
 def extension_file(package: str, name: str) -> Path:
     """The extension shipped in a `duckdb-extension-*` pip package, for the installed duckdb version."""
     spec = importlib.util.find_spec(package)
@@ -128,7 +147,12 @@ def connect_lake(location: str, options: WarehouseOptions, *, read_only: bool = 
             return _attach_lake(location, options, read_only=read_only)
         except duckdb.Error as exc:
             if not _is_init_race(exc) or attempt == CONFLICT_RETRIES - 1:
-                raise
+                shown = redact(str(exc))
+                if shown == str(exc):
+                    raise
+                # The same kind of error without the password, which logs and Prefect's database would keep;
+                # `from None` keeps the original out of the traceback too.
+                raise type(exc)(shown) from None
             time.sleep(random.uniform(0.05, 0.3))
     raise AssertionError("unreachable")
 

@@ -19,8 +19,9 @@ def schema_files() -> list[Path]:
 
 
 def location_label(location: str | Path) -> str:
-    """What to show a user: the file path, or the DuckLake catalog without its connection options."""
-    text = str(location)
+    """What to show a user: the file path, or the DuckLake catalog without its connection options (and, in a
+    URI, without its password)."""
+    text = backend.redact(str(location))
     return text.split(" ", 1)[0] + " …" if backend.is_lake(text) and " " in text else text
 
 

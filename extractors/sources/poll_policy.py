@@ -20,7 +20,15 @@ START_POLL = timedelta(hours=1)
 PROBE_START = timedelta(hours=24)
 PROBE_MAX = timedelta(days=7)
 BUSY_FEED_NEW_ITEMS = 5  # a poll this productive halves the interval
-TRANSIENT_MARKERS = ("Timeout", "ConnectError", "ReadError", "RemoteProtocolError", "ResponseTooSlow", "unreachable")
+TRANSIENT_MARKERS = (
+    "Timeout",
+    "ConnectError",
+    "ReadError",
+    "RemoteProtocolError",
+    "ResponseTooSlow",
+    "unreachable",
+    "Retry-After",  # the host asked this run to back off (flows/http/client.py)
+)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -11,7 +11,15 @@ import typer
 from rich.table import Table
 
 from flows.cli import report_commands, search_commands
-from flows.cli.common import DbOption, config_or_exit, console, database_location, open_database, settings_or_exit
+from flows.cli.common import (
+    DbOption,
+    config_or_exit,
+    console,
+    database_location,
+    flow_location,
+    open_database,
+    settings_or_exit,
+)
 from flows.cli.db_commands import db_app
 from flows.cli.feed_commands import backfill_warc_command, feeds_app
 from flows.cli.tag_commands import retag_command
@@ -101,7 +109,7 @@ def run(
 
         with progress_display(console):
             summary = ingest(
-                db_path=str(db_path) if db_path else None,
+                db_path=flow_location(db_path),
                 feeds_file=str(feeds) if feeds else None,
                 capture=capture,
                 live=live,

@@ -14,7 +14,7 @@ from rich.console import Console
 from flows.config_check import check_files
 from flows.ops.db_lock import DatabaseBusy, hold_database
 from flows.ops.open_db import open_for_reading, open_for_writing
-from flows.settings import Settings, SettingsError, load_settings
+from flows.settings import Settings, SettingsError, load_settings, pass_location_privately
 from warehouse import backend, db
 
 console = Console()
@@ -40,6 +40,12 @@ def config_or_exit(files: dict[str, Path]) -> None:
         typer.echo(str(problem), err=True)
     if problems:
         raise typer.Exit(2)
+
+
+def flow_location(db_path: Path | str | None) -> str | None:
+    """The `--db` location as a flow's `db_path` parameter, which Prefect keeps and shows: a password in it
+    reaches the flow run through the environment instead (flows/settings.pass_location_privately)."""
+    return pass_location_privately(str(db_path)) if db_path else None
 
 
 def database_location(db_path: Path | None) -> Path | str:

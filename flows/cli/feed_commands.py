@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from flows.cli.common import DbOption, console, database_location, open_database, settings_or_exit
+from flows.cli.common import DbOption, console, database_location, flow_location, open_database, settings_or_exit
 from warehouse import db, source_health
 
 feeds_app = typer.Typer(help="Feed health, and feed discovery.", invoke_without_command=True, no_args_is_help=False)
@@ -96,6 +96,6 @@ def backfill_warc_command(
         from flows.backfill import backfill_warc
 
         summary = backfill_warc(
-            [str(f) for f in files], source=source, db_path=str(db_path) if db_path else None, relevance=relevance
+            [str(f) for f in files], source=source, db_path=flow_location(db_path), relevance=relevance
         )
     typer.echo(json.dumps(asdict(summary), default=str, sort_keys=True))

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from flows.cli.common import DbOption, console, database_location
+from flows.cli.common import DbOption, console, database_location, flow_location
 from flows.ops.prefect_server import prefect_api
 from flows.ops.progress import progress_display
 from flows.report.periods import parse_since
@@ -33,7 +33,9 @@ def report_command(
         from flows.report.flow import report
 
         with progress_display(console):
-            result = report(db_path=str(path), since=since, out_dir=str(out) if out else None, per_topic=per_topic)
+            result = report(
+                db_path=flow_location(path), since=since, out_dir=str(out) if out else None, per_topic=per_topic
+            )
     table = Table(title=f"newswatch report {result['since']} – {result['until']}", show_header=False)
     table.add_row("stories in period", str(result["stories"]))
     table.add_row("topics", ", ".join(result["topics"]) or "none")

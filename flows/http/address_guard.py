@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from flows.http.special_addresses import Embedded, IPAddress, classify, embedded_ipv4
+
 Resolver = Callable[[str, int], list[str]]
 
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
@@ -26,7 +28,6 @@ METADATA_ADDRESSES = frozenset(
     }
 )
 METADATA_NAMES = frozenset({"metadata", "metadata.google.internal", "metadata.azure.com", "instance-data"})
-CGNAT = ipaddress.ip_network("100.64.0.0/10")
 
 
 class RefusedHost(httpx.RequestError):
@@ -44,20 +45,35 @@ class AddressPolicy:
         """Why this address may not be contacted, or None when it may."""
         ip = ipaddress.ip_address(address)
         if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-            ip = ip.ipv4_mapped
+            ip = ip.ipv4_mapped  # the socket talks IPv4 to it
         if self.loopback_only:
             return None if ip.is_loopback else f"loopback-only mode refuses {ip}"
+        if isinstance(ip, ipaddress.IPv6Address) and (embedded := embedded_ipv4(ip)) is not None:
+            return self._wrapper_refusal(ip, embedded)
+        return self._refusal(ip)
+
+    def _wrapper_refusal(self, ip: ipaddress.IPv6Address, embedded: Embedded) -> str | None:
+        for inner in embedded.addresses:
+            # A tunnelled or translated loopback address never reaches this machine: allow_loopback is moot.
+            why = f"{inner} is a loopback address" if inner.is_loopback else self._refusal(inner)
+            if why is not None:
+                return f"{ip} wraps {inner} ({embedded.form}): {why}"
+        if embedded.local_use and not self.allow_private:
+            return f"{ip} is a private address (local-use NAT64)"
+        return None
+
+    def _refusal(self, ip: IPAddress) -> str | None:
         if ip in METADATA_ADDRESSES and not self.allow_link_local:
             return f"{ip} is a cloud metadata address"
-        if ip.is_loopback:
-            return None if self.allow_loopback else f"{ip} is a loopback address"
-        if ip.is_link_local:
-            return None if self.allow_link_local else f"{ip} is a link-local address"
-        if ip.is_unspecified or ip.is_multicast or ip.is_reserved:
-            return f"{ip} is not a unicast internet address"
-        if ip.is_private or ip in CGNAT:
-            return None if self.allow_private else f"{ip} is a private address"
-        return None
+        special = classify(ip)
+        if special is None:
+            return None
+        kind, label = special
+        allowed = {"loopback": self.allow_loopback, "link-local": self.allow_link_local, "private": self.allow_private}
+        if allowed.get(kind, False):
+            return None
+        detail = f" ({label})" if label else ""
+        return f"{ip} is a {'special-purpose' if kind == 'special' else kind} address{detail}"
 
 
 def system_resolver(host: str, port: int) -> list[str]:

@@ -28,7 +28,14 @@ from flows.http.address_guard import (
     system_resolver,
     vet_host,
 )
-from flows.http.politeness import RETRY_AFTER_STATUSES, RETRYABLE_STATUSES, HostGate, backoff_delay, parse_retry_after
+from flows.http.politeness import (
+    RETRY_AFTER_STATUSES,
+    RETRYABLE_STATUSES,
+    HostGate,
+    backoff_delay,
+    backoff_error,
+    parse_retry_after,
+)
 from flows.http.records import FetchSettings, HttpResult, ResponseTooLarge, ResponseTooSlow
 from flows.http.robots import HostRules, RobotsAnswer, RobotsCache
 
@@ -97,6 +104,8 @@ class HttpFetcher:
         started = time.monotonic()
         trusted = self._is_trusted(target)
         host_key = urlsplit(target).netloc.lower()
+        if waiting := self._backoff_note(host_key):
+            return self._log(self._failed(url, waiting, started), purpose, source)
         if not trusted:
             refusal = self._precheck(target, host_key)
             if refusal is not None:
@@ -112,22 +121,26 @@ class HttpFetcher:
         attempt = 0
         while True:
             with self.gate.admit(host_key, spaced=not trusted):
+                # Another request to this host may have been told to back off while this one queued.
+                if waiting := self._backoff_note(host_key):
+                    return self._log(self._failed(url, waiting, started), purpose, source)
                 result, timed_out = self._attempt(url, target, headers, time.monotonic())
+                # Still holding the host's slot, so a request queued for it sees what this answer said.
+                self._note_host_state(host_key, result)
             result = _with(result, attempts=attempt + 1)
+            limit = self.settings.max_retry_wait
+            if result.retry_after is not None and result.retry_after > limit:
+                note = f"; Retry-After {result.retry_after:.0f} s exceeds {limit:.0f} s, not retried in this run"
+                result = _with(result, error=f"{result.error}{note}")
+                self._log(result, purpose, source)
+                return _with(result, duration_ms=int((time.monotonic() - started) * 1000))
             self._log(result, purpose, source)
-            if isinstance(result.error, str) and result.error.startswith("ConnectError"):
-                self.gate.mark_down(host_key, result.error)
-            if result.retry_after is not None:
-                self.gate.pause(host_key, min(result.retry_after, self.settings.max_retry_wait))
             retryable = timed_out or result.status in RETRYABLE_STATUSES
             if not retryable or attempt >= self.settings.max_retries:
                 return _with(result, duration_ms=int((time.monotonic() - started) * 1000))
             delay = result.retry_after
             if delay is None:
                 delay = backoff_delay(attempt, base=self.settings.backoff_base, cap=self.settings.backoff_cap)
-            elif delay > self.settings.max_retry_wait:
-                note = f"; Retry-After {delay:.0f} s exceeds {self.settings.max_retry_wait:.0f} s, not retried"
-                return _with(result, error=f"{result.error}{note}")
             self.gate.pause(host_key, delay)
             attempt += 1
 
@@ -165,6 +178,23 @@ class HttpFetcher:
             return origin_of(httpx.URL(target)) in self.trusted
         except httpx.InvalidURL:
             return False
+
+    def _note_host_state(self, host_key: str, result: HttpResult) -> None:
+        if isinstance(result.error, str) and result.error.startswith("ConnectError"):
+            self.gate.mark_down(host_key, result.error)
+        if result.retry_after is None:
+            return
+        if result.retry_after > self.settings.max_retry_wait:
+            # Neither this URL nor the host's others sleep that long: they fail at once until it is over.
+            self.gate.back_off(host_key, result.retry_after)
+        else:
+            self.gate.pause(host_key, result.retry_after)
+
+    def _backoff_note(self, host_key: str) -> str | None:
+        asked = self.gate.backing_off(host_key)
+        if asked is None:
+            return None
+        return backoff_error(*asked)
 
     def _precheck(self, target: str, host_key: str) -> str | None:
         """Refuse early: an unusable URL, a host the guard refuses, or a host already found unreachable."""

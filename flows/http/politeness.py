@@ -1,5 +1,6 @@
 """Per-host politeness: a minimum interval between request starts, a per-host concurrency cap under a
-global cap, host-wide pauses (Retry-After), and hosts marked unreachable for the rest of a run."""
+global cap, host-wide pauses (a Retry-After within the run's limit), hosts backing off (a longer one) and hosts
+marked unreachable for the rest of a run."""
 
 from __future__ import annotations
 
@@ -36,6 +37,11 @@ def backoff_delay(attempt: int, *, base: float, cap: float, rng: Callable[[], fl
     return rng() * min(cap, base * (2**attempt))
 
 
+def backoff_error(asked: float, left: float) -> str:
+    """The error recorded for a request not sent because its host is backing off."""
+    return f"host asked to wait {asked:.0f} s (Retry-After); not asked again for {left:.0f} s"
+
+
 class HostGate:
     """Admits requests host by host. Thread-safe; one per fetcher (one per run)."""
 
@@ -48,6 +54,7 @@ class HostGate:
         self._next_start: dict[str, float] = {}
         self._intervals: dict[str, float] = {}
         self._down: dict[str, str] = {}
+        self._backing_off: dict[str, tuple[float, float]] = {}  # host -> (seconds asked, monotonic deadline)
 
     def _slot(self, host: str) -> threading.Semaphore:
         with self._lock:
@@ -62,6 +69,23 @@ class HostGate:
         """No request to host starts within `seconds` from now (Retry-After, backoff)."""
         with self._lock:
             self._next_start[host] = max(self._next_start.get(host, 0.0), time.monotonic() + seconds)
+
+    def back_off(self, host: str, seconds: float) -> None:
+        """The host asked (Retry-After) for a longer wait than a request may sleep: until it is over, the
+        host's requests are not sent at all, rather than each one sleeping."""
+        with self._lock:
+            deadline = time.monotonic() + seconds
+            if deadline > self._backing_off.get(host, (0.0, 0.0))[1]:
+                self._backing_off[host] = (seconds, deadline)
+
+    def backing_off(self, host: str) -> tuple[float, float] | None:
+        """(seconds the host asked for, seconds of it left) while the host is backing off, else None."""
+        with self._lock:
+            asked = self._backing_off.get(host)
+        if asked is None:
+            return None
+        left = asked[1] - time.monotonic()
+        return (asked[0], left) if left > 0 else None
 
     def mark_down(self, host: str, reason: str) -> None:
         with self._lock:

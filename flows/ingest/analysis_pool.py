@@ -58,11 +58,14 @@ class Analyzer:
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=init_worker,
-                initargs=(tagging,),
+                initargs=(tagging, os.getpid()),
             )
-            # Workers start on the first submission: start them now, so their imports and model loading
-            # overlap the first batch's fetch instead of following it.
-            self._pool.submit(os.getpid)
+            # A worker starts on a submission that finds no idle one, from the submitting thread: start
+            # them all now, so their imports and model loading overlap the first batch's fetch, and so
+            # each one's parent-death signal (pool_worker.exit_with_owner) follows this thread, which
+            # outlives the pool, rather than a task thread.
+            for _ in range(self.workers):
+                self._pool.submit(os.getpid)
 
     @property
     def parallel(self) -> bool:

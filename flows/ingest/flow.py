@@ -17,6 +17,7 @@ from flows.ingest.plan import plan_run, read_config
 from flows.ingest.poll_plan import update_health
 from flows.ingest.select import poll_sources, run_fetcher, select_entries
 from flows.ingest.summary import RunSummary, summarize
+from flows.ops.log_redaction import redact_run_logs
 from flows.ops.open_db import open_for_writing, publisher_for
 from flows.settings import load_settings
 from warehouse import load, source_health
@@ -47,13 +48,14 @@ def ingest(
     holder stopped heartbeating for lease_ttl_s. dask_address: run extraction on that Dask scheduler
     (default: $NEWSWATCH_DASK_ADDRESS, else local processes).
     """
+    redact_run_logs()
     env = load_settings()
     config = read_config(
         feeds_file=feeds_file, topics_file=topics_file, entities_file=entities_file, relevance_file=relevance_file,
         relevance=relevance, capture=capture, live=live, due_only=due_only, shard=shard, lease_ttl_s=lease_ttl_s,
     )  # fmt: skip
     run_id = str(flow_run.get_id() or uuid.uuid4())
-    location = db_path or env.location
+    location = env.resolve_location(db_path)
     with open_for_writing(location, env.warehouse, purpose="ingest", wait_s=lock_wait_s) as con:
         plan = plan_run(con, config, run_id, env.worker_name, publisher_for(location))
         with run_fetcher(plan.sources, env.fetch) as fetcher:

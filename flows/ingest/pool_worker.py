@@ -3,14 +3,23 @@ module, and importing Prefect would cost each worker a lot of CPU at every run's
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+import time
+
 from extractors.analysis import analyze_pages
 from extractors.records import AnalyzedArticle, FetchedPage, Rejection
+from flows.ops.parent_death import ask_for_parent_death_signal
 from flows.seed_files import Models, TaggingFiles
+
+PARENT_POLL_S = 0.5
 
 _worker_models: Models | None = None
 
 
-def init_worker(tagging: TaggingFiles) -> None:
+def init_worker(tagging: TaggingFiles, owner_pid: int) -> None:
+    exit_with_owner(owner_pid)
     global _worker_models
     _worker_models = tagging.models()
 
@@ -18,3 +27,19 @@ def init_worker(tagging: TaggingFiles) -> None:
 def analyze_in_worker(pages: list[FetchedPage]) -> tuple[list[AnalyzedArticle], list[Rejection]]:
     assert _worker_models is not None, "worker not initialised"
     return analyze_pages(pages, *_worker_models)
+
+
+def exit_with_owner(owner_pid: int) -> None:
+    """End this worker when the process that owns its pool dies, however it dies (flows/ops/parent_death.py):
+    at once by the kernel's signal on Linux (the Analyzer starts every worker from its own thread, which
+    outlives the pool), else, and as a fallback, by a watchdog thread that polls for a new parent."""
+    ask_for_parent_death_signal(signal.SIGKILL)
+    if os.getppid() != owner_pid:  # the owner died before the signal was asked for
+        os._exit(1)
+    threading.Thread(target=_watch_owner, args=(owner_pid,), name="owner-watchdog", daemon=True).start()
+
+
+def _watch_owner(owner_pid: int) -> None:
+    while os.getppid() == owner_pid:
+        time.sleep(PARENT_POLL_S)
+    os._exit(1)

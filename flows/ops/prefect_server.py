@@ -7,6 +7,7 @@ Its database lives in PREFECT_HOME (.prefect/ in the project), so runs stay visi
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import httpx
 
+from flows.ops import parent_death
 from flows.settings import (
     configured_prefect_api,
     prefect_environment,
@@ -40,9 +42,12 @@ def start_server(port: int, log_path: Path) -> subprocess.Popen[bytes]:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     prefect_bin = Path(sys.executable).with_name("prefect")
     env = prefect_server_environment(port)
+    # Through parent_death, so a SIGKILLed command does not leave its server running: the server gets
+    # SIGTERM when this process dies. Start it from a thread that lives as long as it (the main thread).
+    tied = [sys.executable, str(Path(parent_death.__file__)), str(os.getpid())]  # a script: stdlib imports only
     with log_path.open("ab") as log:
         return subprocess.Popen(
-            [str(prefect_bin), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+            [*tied, str(prefect_bin), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -14,6 +14,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.ops import progress
 from flows.ops.db_lock import hold_database
+from flows.ops.log_redaction import redact_run_logs
 from flows.ops.open_db import open_for_reading, reading_location
 from flows.report.periods import parse_since
 from flows.report.render import render_html, render_markdown, story_table_rows
@@ -86,8 +87,9 @@ def report(
     logger = get_run_logger()
     until = datetime.now()
     start = parse_since(since, until)
+    redact_run_logs()
     env = load_settings()
-    location = db_path or env.location
+    location = env.resolve_location(db_path)
     lake = backend.is_lake(location)
     if not lake and not Path(location).exists():
         raise FileNotFoundError(f"no database at {location}; run the ingest flow first")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from pathlib import Path
+from uuid import UUID
 
 import duckdb
 
@@ -15,6 +16,7 @@ from extractors.records import Article, ProcessedArticle
 from extractors.tagging.entities import Gazetteer
 from extractors.tagging.topics import Taxonomy
 from flows.http.client import FetchSettings
+from flows.ops.prefect_server import drain_prefect_queues
 from tests.support.paths import CORPUS
 from warehouse import lookups
 
@@ -65,3 +67,15 @@ def gnews_id(url: str) -> str:
     """A Google News article id of the old, offline-decodable kind that wraps `url`."""
     raw = url.encode()
     return base64.urlsafe_b64encode(b"\x08\x13\x22" + bytes([len(raw)]) + raw + b"\xd2\x01\x00").decode().rstrip("=")
+
+
+def flow_run_record(flow_run_id: UUID) -> tuple[dict[str, object], list[str]]:
+    """A flow run's parameters and log lines, as Prefect's database keeps them."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+
+    drain_prefect_queues()  # the log lines are sent in the background
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(flow_run_id)
+        logs = client.read_logs(LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id])), limit=200, offset=0)
+    return run.parameters, [log.message for log in logs]
