@@ -19,6 +19,7 @@ from extractors.tagging.terms import (
     NeedleScanner,
     candidates,
     is_acronym,
+    longest_first,
     needle_index,
     needles,
     phrase_pattern,
@@ -87,12 +88,7 @@ def _alias_matches(text: str, gazetteer: Gazetteer) -> list[tuple[int, int, Alia
         for alias in (gazetteer.aliases[i] for i in candidates(gazetteer.alias_index, frozenset(positions)))
         for start, end in phrase_spans(alias.text, alias.pattern, alias.needles, text, positions if aligned else None)
     ]
-    found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
-    taken: list[tuple[int, int, Alias]] = []
-    for start, end, alias in found:
-        if not any(start < t_end and t_start < end for t_start, t_end, _ in taken):
-            taken.append((start, end, alias))
-    return taken
+    return longest_first(found)
 
 
 def extract_entities(article: Article, gazetteer: Gazetteer) -> tuple[EntityCount, ...]:

@@ -21,6 +21,7 @@ from extractors.tagging.terms import (
     NeedlePositions,
     NeedleScanner,
     candidates,
+    longest_first,
     needle_index,
     needles,
     phrase_pattern,
@@ -129,17 +130,7 @@ def _matches(topic: Topic, text: str, needles_found: NeedleSites, taxonomy: Taxo
     blocked = [
         span for i in candidates(topic.negative_index, present) for span in topic.negatives[i].spans_in(text, positions)
     ]
-    found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
-    taken: list[tuple[int, int, Term]] = []
-    for start, end, term in found:
-        if any(start < b_end and b_start < end for b_start, b_end in blocked):
-            continue
-        if any(start < t_end and t_start < end for t_start, t_end, _ in taken):
-            continue
-        if _in_company_name(text, start, end, taxonomy.name_tail):
-            continue
-        taken.append((start, end, term))
-    return taken
+    return longest_first(found, blocked, lambda start, end: not _in_company_name(text, start, end, taxonomy.name_tail))
 
 
 # Sentence ends: terminal punctuation (Latin or Devanagari danda) before a space, or a blank line.
