@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from extractors.reading import read_body, read_title
 from extractors.records import Article, EntityCount
 from extractors.tagging.terms import (
     NeedleScanner,
@@ -92,12 +93,13 @@ def _alias_matches(text: str, gazetteer: Gazetteer) -> list[tuple[int, int, Alia
 
 
 def extract_entities(article: Article, gazetteer: Gazetteer) -> tuple[EntityCount, ...]:
-    """Per-entity mention counts for one article, most mentioned first."""
+    """Per-entity mention counts for one article, most mentioned first, in the title and the body as far as
+    extractors/reading.py reads them."""
     mentions: dict[str, int] = defaultdict(int)
     in_title: set[str] = set()
     seen_as: dict[str, dict[str, None]] = defaultdict(dict)
     kinds: dict[str, str] = {}
-    for field_name, text in (("title", article.title), ("body", article.text)):
+    for field_name, text in (("title", read_title(article.title)), ("body", read_body(article.text))):
         for _start, _end, alias in _alias_matches(text, gazetteer):
             mentions[alias.entity] += 1
             kinds[alias.entity] = alias.kind

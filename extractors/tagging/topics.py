@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from extractors.reading import read_body, read_title
 from extractors.records import Article, TopicTag
 from extractors.tagging.terms import (
     NeedlePositions,
@@ -246,8 +247,9 @@ def _score(topic: Topic, taxonomy: Taxonomy, text: ArticleText) -> tuple[float, 
 
 
 def topic_scores(taxonomy: Taxonomy, title: str, body: str) -> dict[str, tuple[float, tuple[str, ...]]]:
-    """Each topic's score relative to its length-scaled threshold (1.0 = just tagged), and its evidence."""
-    text = article_text(taxonomy, title, body)
+    """Each topic's score relative to its length-scaled threshold (1.0 = just tagged), and its evidence,
+    from the title and the body as far as extractors/reading.py reads them."""
+    text = article_text(taxonomy, read_title(title), read_body(body))
     return {topic.name: _score(topic, taxonomy, text) for topic in taxonomy.topics}
 
 

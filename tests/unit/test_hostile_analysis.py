@@ -173,3 +173,87 @@ def test_dense_phrases_cost_a_bounded_number_of_steps_per_repeat(phrase: str) ->
         entities = extract_entities(article, GAZETTEER)
     assert tags or entities  # the phrase was matched all along the text
     assert steps[0] > DENSE_REPEATS  # the counter saw the matching
+
+
+# What a stage reads: the title and the body up to the caps in extractors/reading.py.
+FILLER = "The committee met again on Tuesday and will meet again next week. "
+
+
+def _padded(tail: str, chars: int) -> str:
+    """A neutral body of about `chars` characters, then `tail`."""
+    return FILLER * (chars // len(FILLER) + 1) + tail
+
+
+def test_stages_read_the_body_up_to_the_cap_only() -> None:
+    from extractors.dedup.story_profile import story_profile
+
+    evidence = "Oil prices and crude oil imports rose, BrahMos said. " * 20
+    within = Article(article_id="x", url="http://127.0.0.1/x", source="t", title="", text=_padded(evidence, 5_000))
+    past = Article(article_id="x", url="http://127.0.0.1/x", source="t", title="", text=_padded(evidence, 150_000))
+    assert "energy" in {t.topic for t in tag_article(within, TAXONOMY)}
+    assert "BrahMos" in {e.entity for e in extract_entities(within, GAZETTEER)}
+    assert "crude" in dict(story_profile(within).counts)
+    assert "energy" not in {t.topic for t in tag_article(past, TAXONOMY)}
+    assert "BrahMos" not in {e.entity for e in extract_entities(past, GAZETTEER)}
+    assert "crude" not in dict(story_profile(past).counts)
+    from extractors.reading import BODY_CHARS
+
+    assert 5_000 < BODY_CHARS < 150_000
+
+
+def test_a_huge_title_is_read_up_to_its_cap() -> None:
+    title = _padded("BrahMos", 2_000)
+    article = Article(article_id="x", url="http://127.0.0.1/x", source="t", title=title, text="Nothing here.")
+    assert extract_entities(article, GAZETTEER) == ()
+    from extractors.reading import TITLE_CHARS
+
+    assert TITLE_CHARS < 2_000
+
+
+def test_the_cap_cuts_between_words() -> None:
+    from extractors.reading import head
+
+    assert head("oil prices rose", 12) == "oil prices"
+    assert head("oil prices", 10) == "oil prices"
+    assert head("x" * 50, 10) == "x" * 10  # one endless word is cut where the cap falls
+
+
+def _page(body_html: str) -> Any:
+    from extractors.records import FeedEntry, FetchedPage
+
+    html = f"<html lang='en'><head><title>Oil talks</title></head><body><article><h1>Oil talks</h1>{body_html}"
+    url = "http://127.0.0.1/huge"
+    return FetchedPage(
+        entry=FeedEntry(source="t", link=url), canonical_url=url, final_url=url, status=200, html=html.encode()
+    )
+
+
+def test_extraction_reads_a_huge_page_up_to_its_text_cap() -> None:
+    from extractors.article.extract import extract_article
+
+    # Each paragraph its own (trafilatura drops repeated ones), together twice the cap.
+    paragraphs = "".join(f"<p>Paragraph {n}. {FILLER * 5}</p>" for n in range(3_000))
+    article = extract_article(_page("<p>The first paragraph opens the story.</p>" + paragraphs))
+    assert article.text.startswith("The first paragraph opens the story.")
+    assert len(article.text) < len(paragraphs) // 2
+    from extractors.article.extract import PAGE_TEXT_CHARS
+
+    assert len(paragraphs) > 2 * PAGE_TEXT_CHARS
+    assert PAGE_TEXT_CHARS // 2 < len(article.text) <= PAGE_TEXT_CHARS
+
+
+def test_a_page_is_cut_where_its_elements_run_past_the_cap_in_document_order() -> None:
+    from lxml.html import fromstring, tostring
+
+    from extractors.article.extract import bounded
+
+    def cut(html: str, **caps: int) -> bytes:
+        return tostring(bounded(fromstring(html), **caps))
+
+    page = "<html><body><div><p>a</p><p>b</p></div><p>c</p></body></html>"
+    assert cut(page, max_elements=4) == b"<html><body><div><p>a</p></div></body></html>"
+    assert cut(page, max_elements=6) == page.encode()
+    assert cut(page, max_chars=1) == b"<html><body><div><p>a</p></div></body></html>"
+    assert cut("<html><body><script>" + "x" * 99 + "</script><p>a</p></body></html>", max_chars=1).endswith(
+        b"<p>a</p></body></html>"
+    )
