@@ -257,3 +257,46 @@ def test_a_page_is_cut_where_its_elements_run_past_the_cap_in_document_order() -
     assert cut("<html><body><script>" + "x" * 99 + "</script><p>a</p></body></html>", max_chars=1).endswith(
         b"<p>a</p></body></html>"
     )
+
+
+def _clock(*readings: float) -> Any:
+    """A clock that reads `readings` in turn, then the last of them forever."""
+    values = iter(readings)
+    last = [0.0]
+
+    def read() -> float:
+        last[0] = next(values, last[0])
+        return last[0]
+
+    return read
+
+
+def test_a_page_past_its_time_budget_is_rejected_and_the_batch_goes_on() -> None:
+    from dataclasses import replace
+
+    from extractors.analysis import analyze_pages
+
+    slow = _page(f"<p>Oil prices rose. {FILLER * 8}</p>")
+    normal = replace(slow, canonical_url="http://127.0.0.1/normal", final_url="http://127.0.0.1/normal")
+    # The slow page starts at 0 and has taken 60 s when its extraction ends; the normal one takes no time.
+    analyzed, rejected = analyze_pages(
+        [slow, normal], TAXONOMY, GAZETTEER, seconds_per_page=10, clock=_clock(0.0, 60.0, 100.0)
+    )
+    assert [a.article.url for a in analyzed] == ["http://127.0.0.1/normal"]
+    assert [(r.url, r.source) for r in rejected] == [("http://127.0.0.1/huge", "t")]
+    assert rejected[0].reason == "analysis took 60.0 s by the end of extraction, over its 10 s budget"
+
+
+def test_the_budget_is_checked_after_every_stage() -> None:
+    from extractors.analysis import analyze_pages
+
+    page = _page(f"<p>Oil prices rose. {FILLER * 8}</p>")
+    stages = []
+    for readings in range(2, 7):
+        # The clock jumps past the budget at its n-th reading: the page stops at the stage that read it.
+        clock = _clock(*[0.0] * (readings - 1), 11.0)
+        analyzed, rejected = analyze_pages([page], TAXONOMY, GAZETTEER, seconds_per_page=10, clock=clock)
+        assert analyzed == [] and len(rejected) == 1
+        stages.append(rejected[0].reason.split("by the end of ")[1].split(",")[0])
+    assert stages == ["extraction", "fingerprints", "topic tagging", "entities", "the story profile"]
+    assert len(analyze_pages([page], TAXONOMY, GAZETTEER, seconds_per_page=10, clock=_clock(0.0))[0]) == 1
