@@ -17,6 +17,12 @@ from extractors.records import Article, FetchedPage
 from extractors.tagging.language import article_language
 
 MIN_TEXT_CHARS = 200
+# How much of a page is read: its text outside scripts and styles up to this many characters, and its
+# elements up to this many. News pages hold a fraction of either (docs/performance.md); past them a page is
+# cut, because trafilatura's cost grows faster than the page and the HTTP client lets in pages of megabytes.
+PAGE_TEXT_CHARS = 500_000
+PAGE_ELEMENTS = 10_000
+NOT_TEXT = frozenset({"script", "style"})
 # About 150 words: shorter extractions get trafilatura's external fallbacks as a second opinion.
 SHORT_STORY_CHARS = 1000
 
@@ -80,11 +86,43 @@ def _main_text(tree: HtmlElement, url: str) -> Document:
     raise ExtractionError("no article text found")
 
 
+def _cut_from(element: HtmlElement, max_chars: int) -> None:
+    """Remove `element` and everything after it in document order; the root, which cannot go, keeps the
+    start of its own text."""
+    node = element
+    while (parent := node.getparent()) is not None:
+        for sibling in list(node.itersiblings()):
+            parent.remove(sibling)
+        node = parent
+    parent = element.getparent()
+    if parent is not None:
+        parent.remove(element)
+        return
+    element.text = (element.text or "")[:max_chars]
+    element.tail = None
+    for child in list(element):
+        element.remove(child)
+
+
+def bounded(tree: HtmlElement, max_chars: int = PAGE_TEXT_CHARS, max_elements: int = PAGE_ELEMENTS) -> HtmlElement:
+    """`tree` cut at the element where its text passes `max_chars` or its elements pass `max_elements`."""
+    chars = 0
+    for count, element in enumerate(tree.iter(), start=1):
+        if element.tag not in NOT_TEXT:
+            chars += len(element.text or "")
+        chars += len(element.tail or "")
+        if chars > max_chars or count > max_elements:
+            _cut_from(element, max_chars)
+            break
+    return tree
+
+
 def _extract_document(html: str, url: str) -> Document:
-    """The page parsed once; metadata from the whole page, then the main text."""
+    """The page parsed once and bounded; metadata from the whole page, then the main text."""
     tree = load_html(html)
     if tree is None:
         raise ExtractionError("not a readable HTML document")
+    tree = bounded(tree)
     doc = page_metadata(tree, url)
     doc.text = _main_text(tree, url).text
     return doc

@@ -9,6 +9,7 @@ import re
 import unicodedata
 from collections.abc import Collection
 
+from extractors.reading import read_body, read_title
 from extractors.records import Article, StoryProfile
 
 TITLE_WEIGHT = 2.0
@@ -52,11 +53,13 @@ def _names(text: str) -> list[str]:
 
 
 def story_profile(article: Article) -> StoryProfile:
+    """Term counts of the title and the body as far as extractors/reading.py reads them."""
+    title, body = read_title(article.title), read_body(article.text)
     counts: dict[str, float] = {}
     for weight, terms in (
-        (TITLE_WEIGHT, _words(article.title)),
-        (1.0, _words(article.text)),
-        (NAME_WEIGHT, _names(article.title + "\n" + article.text)),
+        (TITLE_WEIGHT, _words(title)),
+        (1.0, _words(body)),
+        (NAME_WEIGHT, _names(title + "\n" + body)),
     ):
         for term in terms:
             counts[term] = counts.get(term, 0.0) + weight

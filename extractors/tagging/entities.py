@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from extractors.reading import read_body, read_title
 from extractors.records import Article, EntityCount
 from extractors.tagging.terms import (
     NeedleScanner,
     candidates,
     is_acronym,
+    longest_first,
     needle_index,
     needles,
     phrase_pattern,
@@ -87,21 +89,17 @@ def _alias_matches(text: str, gazetteer: Gazetteer) -> list[tuple[int, int, Alia
         for alias in (gazetteer.aliases[i] for i in candidates(gazetteer.alias_index, frozenset(positions)))
         for start, end in phrase_spans(alias.text, alias.pattern, alias.needles, text, positions if aligned else None)
     ]
-    found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
-    taken: list[tuple[int, int, Alias]] = []
-    for start, end, alias in found:
-        if not any(start < t_end and t_start < end for t_start, t_end, _ in taken):
-            taken.append((start, end, alias))
-    return taken
+    return longest_first(found)
 
 
 def extract_entities(article: Article, gazetteer: Gazetteer) -> tuple[EntityCount, ...]:
-    """Per-entity mention counts for one article, most mentioned first."""
+    """Per-entity mention counts for one article, most mentioned first, in the title and the body as far as
+    extractors/reading.py reads them."""
     mentions: dict[str, int] = defaultdict(int)
     in_title: set[str] = set()
     seen_as: dict[str, dict[str, None]] = defaultdict(dict)
     kinds: dict[str, str] = {}
-    for field_name, text in (("title", article.title), ("body", article.text)):
+    for field_name, text in (("title", read_title(article.title)), ("body", read_body(article.text))):
         for _start, _end, alias in _alias_matches(text, gazetteer):
             mentions[alias.entity] += 1
             kinds[alias.entity] = alias.kind

@@ -9,9 +9,12 @@ Devanagari vowel signs, which are not \\w.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 import ahocorasick
+
+T = TypeVar("T")
 
 WORD_CHARS = r"\w\u0900-\u097F"
 WORD_START = re.compile(f"(?<![{WORD_CHARS}])[{WORD_CHARS}]")
@@ -143,3 +146,53 @@ def _first_match(pattern: re.Pattern[str], text: str, begin: int, end: int) -> r
         if match is not None:
             return match
     return None
+
+
+class SpanCover:
+    """Spans laid over a text, for asking whether a new span overlaps any of them
+    (`start < other_end and other_start < end`, empty spans included) at the cost of the new span's length
+    rather than of a pass over every span laid so far."""
+
+    def __init__(self, size: int) -> None:
+        self._chars = bytearray(size + 1)  # covered by a non-empty span
+        self._inside = bytearray(size + 1)  # strictly inside one: where an empty span would overlap it
+        self._points = bytearray(size + 1)  # where an empty span lies
+
+    def add(self, start: int, end: int) -> None:
+        if end > start:
+            self._chars[start:end] = b"\x01" * (end - start)
+            self._inside[start + 1 : end] = b"\x01" * (end - start - 1)
+        else:
+            self._points[start] = 1
+
+    def overlaps(self, start: int, end: int) -> bool:
+        if end > start:
+            return self._chars.find(1, start, end) >= 0 or self._points.find(1, start + 1, end) >= 0
+        return self._inside[start] == 1
+
+
+def longest_first(
+    found: list[tuple[int, int, T]],
+    blocked: Sequence[tuple[int, int]] = (),
+    keep: Callable[[int, int], bool] | None = None,
+) -> list[tuple[int, int, T]]:
+    """The matches kept when the longest is taken first (the earlier of two as long, then the one found
+    first): each that overlaps no blocked span and no match taken before it, and that `keep` accepts.
+
+    Each check reads only the characters of the match checked, so a text dense with matches costs its length
+    and not its length squared."""
+    if not found:
+        return []
+    size = max([end for _start, end, _item in found] + [end for _start, end in blocked])
+    blocked_cover, taken_cover = SpanCover(size), SpanCover(size)
+    for start, end in blocked:
+        blocked_cover.add(start, end)
+    taken: list[tuple[int, int, T]] = []
+    for start, end, item in sorted(found, key=lambda f: (-(f[1] - f[0]), f[0])):
+        if blocked_cover.overlaps(start, end) or taken_cover.overlaps(start, end):
+            continue
+        if keep is not None and not keep(start, end):
+            continue
+        taken_cover.add(start, end)
+        taken.append((start, end, item))
+    return taken

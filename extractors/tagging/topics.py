@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from extractors.reading import read_body, read_title
 from extractors.records import Article, TopicTag
 from extractors.tagging.terms import (
     NeedlePositions,
     NeedleScanner,
     candidates,
+    longest_first,
     needle_index,
     needles,
     phrase_pattern,
@@ -129,17 +131,7 @@ def _matches(topic: Topic, text: str, needles_found: NeedleSites, taxonomy: Taxo
     blocked = [
         span for i in candidates(topic.negative_index, present) for span in topic.negatives[i].spans_in(text, positions)
     ]
-    found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
-    taken: list[tuple[int, int, Term]] = []
-    for start, end, term in found:
-        if any(start < b_end and b_start < end for b_start, b_end in blocked):
-            continue
-        if any(start < t_end and t_start < end for t_start, t_end, _ in taken):
-            continue
-        if _in_company_name(text, start, end, taxonomy.name_tail):
-            continue
-        taken.append((start, end, term))
-    return taken
+    return longest_first(found, blocked, lambda start, end: not _in_company_name(text, start, end, taxonomy.name_tail))
 
 
 # Sentence ends: terminal punctuation (Latin or Devanagari danda) before a space, or a blank line.
@@ -255,8 +247,9 @@ def _score(topic: Topic, taxonomy: Taxonomy, text: ArticleText) -> tuple[float, 
 
 
 def topic_scores(taxonomy: Taxonomy, title: str, body: str) -> dict[str, tuple[float, tuple[str, ...]]]:
-    """Each topic's score relative to its length-scaled threshold (1.0 = just tagged), and its evidence."""
-    text = article_text(taxonomy, title, body)
+    """Each topic's score relative to its length-scaled threshold (1.0 = just tagged), and its evidence,
+    from the title and the body as far as extractors/reading.py reads them."""
+    text = article_text(taxonomy, read_title(title), read_body(body))
     return {topic.name: _score(topic, taxonomy, text) for topic in taxonomy.topics}
 
 
