@@ -65,7 +65,7 @@ def feeds_table(
 
 @feeds_app.command("discover")
 def discover_command(url: Annotated[str, typer.Argument(help="A site's home page, e.g. https://theprint.in/")]) -> None:
-    """Find the feeds and sitemaps a site offers, check each, and print [[source]] blocks for feeds.toml."""
+    """Find the feeds and sitemaps a site offers, check each, and print \\[\\[source]] blocks for feeds.toml."""
     from flows.http.client import HttpFetcher
     from flows.ingest.discover import discover
 
