@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from flows.config_check import check_files
-from flows.ops.db_lock import DatabaseBusy, hold_database
+from flows.ops.db_lock import DatabaseBusy
 from flows.ops.open_db import open_for_reading, open_for_writing
 from flows.settings import Settings, SettingsError, load_settings, pass_location_privately
 from warehouse import backend, db
@@ -66,18 +66,11 @@ def open_database(
     location = database_location(db_path)
     options = settings_or_exit().warehouse
     try:
-        if file_itself:
-            with ExitStack() as stack:
-                if not backend.is_lake(location):
-                    stack.enter_context(hold_database(Path(location), purpose or "reading", wait_s=wait_s))
-                con = db.connect(location, read_only=True, options=options)
-                stack.callback(con.close)
-                yield con
-        elif purpose is None:
+        if purpose is None:
             with open_for_reading(location, options) as con:
                 yield con
         else:
-            with open_for_writing(location, options, purpose=purpose, wait_s=wait_s) as con:
+            with open_for_writing(location, options, purpose=purpose, wait_s=wait_s, read_only=file_itself) as con:
                 yield con
     except (DatabaseBusy, duckdb.IOException, backend.BackendUnavailable) as exc:
         console.print(f"[red]Cannot open {db.location_label(location)}:[/] {exc}", highlight=False)

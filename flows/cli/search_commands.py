@@ -20,7 +20,7 @@ from flows.ops.progress import advance, progress_display
 from flows.report.periods import parse_since
 from flows.seed_files import parse_toml
 from flows.settings import DEFAULT_TOPICS
-from warehouse import backend
+from warehouse import backend, read_copy
 from warehouse.backend import WarehouseOptions
 from warehouse.fulltext import SearchHit, SearchQuery, SearchUnavailable, build_index, index_is_current, search
 
@@ -37,12 +37,13 @@ def _day(text: str | None, option: str) -> date | None:
 def _search_refreshing(location: Path | str, options: WarehouseOptions, request: SearchQuery) -> list[SearchHit]:
     """Search the file itself when no writer holds it, first rebuilding the index if articles changed since
     it was built (the rebuilt index then reaches the read copy too)."""
-    with open_for_writing(location, options, purpose="search") as con:
+    with open_for_writing(location, options, purpose="search", publish=False) as con:
         if not index_is_current(con):
             with progress_display(console):
                 advance("building the search index", 0, total=1)
                 build_index(con)
                 advance("building the search index")
+            read_copy.publish(con, Path(location))  # only then: a search that changed nothing copies nothing
         return search(con, request)
 
 

@@ -40,16 +40,28 @@ def _connect_waiting(
 
 @contextmanager
 def open_for_writing(
-    location: Path | str, options: backend.WarehouseOptions, *, purpose: str, wait_s: float = 0.0
+    location: Path | str,
+    options: backend.WarehouseOptions,
+    *,
+    purpose: str,
+    wait_s: float = 0.0,
+    publish: bool = True,
+    read_only: bool = False,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The file under its lock. `publish`: refresh the read copy at the end (a writer whose work may have
+    changed nothing passes False and publishes itself when it did). `read_only`: hold the lock, so no writer
+    runs meanwhile, but only read the file (db check); nothing is published."""
     with ExitStack() as stack:
         lake = backend.is_lake(location)
         if not lake:
             stack.enter_context(hold_database(Path(location), purpose, wait_s=wait_s))
-        con = _connect_waiting(location, options, wait_s)
+        if read_only:
+            con = db.connect(location, read_only=True, options=options)
+        else:
+            con = _connect_waiting(location, options, wait_s)
         stack.callback(con.close)
         yield con
-        if not lake:
+        if publish and not read_only and not lake:
             read_copy.publish(con, Path(location))
 
 
