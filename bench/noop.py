@@ -54,10 +54,10 @@ def main() -> None:
 
         def rerun() -> None:
             summary = ingest(db_path=db_path, feeds_file=str(feeds), capture=False, live=True, relevance=False)
-            assert summary.new_articles == 0, summary
+            assert summary.stored_articles == 0, summary
 
         first = ingest(db_path=db_path, feeds_file=str(feeds), capture=False, live=True, relevance=False)
-        print(f"first run stored {first.new_articles} articles from {first.sources_ok} feeds", flush=True)
+        print(f"first run stored {first.stored_articles} articles from {first.sources_ok} feeds", flush=True)
         empty_flow()  # warm-up: the first flow run of a process pays for client start-up
         empty_s = timed(empty_flow, args.repeats)
         rerun_s = timed(rerun, args.repeats)

@@ -92,7 +92,7 @@ def main() -> None:
         with prefect_api():
             pipe_pps, summary = time_pipeline(server, workdir, args.batch_size)
         print(
-            f"pipeline: {pipe_pps:.1f} pages/s; new={summary.new_articles} "
+            f"pipeline: {pipe_pps:.1f} pages/s; stored={summary.stored_articles} new={summary.new_articles} "
             f"duplicates={summary.duplicates} rejected={summary.rejected}",
             flush=True,
         )

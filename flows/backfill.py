@@ -27,7 +27,8 @@ class BackfillSummary:
     already_stored: int
     skipped_off_topic: int
     rejected: int
-    new_articles: int
+    stored_articles: int  # new_articles + the duplicates
+    new_articles: int  # stored and a copy of nothing stored before
     duplicates: dict[str, int] = field(default_factory=dict)
     tags: dict[str, int] = field(default_factory=dict)
 
@@ -70,6 +71,7 @@ def backfill_warc(
             already_stored=already,
             skipped_off_topic=total.skipped_off_topic,
             rejected=total.rejected,
+            stored_articles=total.stored,
             new_articles=total.new_articles,
             duplicates=dict(total.duplicates),
             tags=dict(total.tags),

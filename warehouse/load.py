@@ -210,11 +210,16 @@ def entity_row(e: EntityCount) -> list[Any]:
     return [e.article_id, e.entity, e.kind, e.mentions, e.in_title, list(e.aliases), e.gazetteer_version]
 
 
-@retry_conflicts
 def load_articles(con: duckdb.DuckDBPyConnection, items: list[ProcessedArticle], run_id: str | None) -> int:
-    """Load a batch in one transaction; return how many articles were new."""
+    """Load a batch in one transaction; return how many articles were not stored before."""
+    return len(store_articles(con, items, run_id))
+
+
+@retry_conflicts
+def store_articles(con: duckdb.DuckDBPyConnection, items: list[ProcessedArticle], run_id: str | None) -> frozenset[str]:
+    """Load a batch in one transaction; return the ids of the articles it stored (those not stored before)."""
     if not items:
-        return 0
+        return frozenset()
     rows = _article_rows(items, run_id)
     ids = [item.article.article_id for item in items]
     with transaction(con):
@@ -228,7 +233,7 @@ def load_articles(con: duckdb.DuckDBPyConnection, items: list[ProcessedArticle],
         for name, table in TABLES.items():
             bulk_insert(con, table, rows[name], new_ids)
         story_index.write_stories(con, items, new_ids)
-    return len(set(ids)) - len(stored)
+    return frozenset(new_ids)
 
 
 @retry_conflicts

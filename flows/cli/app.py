@@ -44,6 +44,11 @@ app.add_typer(feeds_app, name="feeds")
 app.command(name="backfill-warc")(backfill_warc_command)
 
 
+def articles_stored_line(summary: RunSummary) -> str:
+    """New and duplicate articles apart, as the report counts them: copies are stored but are not new."""
+    return f"{summary.stored_articles} stored: {summary.new_articles} new, {summary.duplicate_articles} duplicates"
+
+
 def _print_summary(summary: RunSummary, seconds: float) -> None:
     table = Table(title=f"newswatch run finished in {seconds:.1f} s", show_header=False)
     table.add_row("sources ok / failing", f"{summary.sources_ok} / {summary.sources_failing}")
@@ -60,7 +65,7 @@ def _print_summary(summary: RunSummary, seconds: float) -> None:
         "pages fetched / failed / rejected",
         f"{summary.fetched} / {summary.fetch_errors} / {summary.rejected}",
     )
-    table.add_row("new articles", str(summary.new_articles))
+    table.add_row("articles", articles_stored_line(summary))
     dups = summary.duplicates
     table.add_row("duplicates by kind", ", ".join(f"{k}={v}" for k, v in sorted(dups.items())) or "none")
     tags = summary.tags

@@ -31,9 +31,13 @@ PIPELINE_DEPTH = 2
 
 @dataclass(kw_only=True)
 class BatchOutcome:
+    """What a batch did. Of the articles it stored, `new_articles` duplicate nothing stored earlier and
+    `duplicates` (by kind) are copies: stored = new_articles + sum(duplicates.values())."""
+
     fetched: int = 0
     fetch_errors: int = 0
     rejected: int = 0
+    stored: int = 0
     new_articles: int = 0
     skipped_off_topic: int = 0
     merged_into_stored: int = 0
@@ -44,6 +48,7 @@ class BatchOutcome:
         self.fetched += other.fetched
         self.fetch_errors += other.fetch_errors
         self.rejected += other.rejected
+        self.stored += other.stored
         self.new_articles += other.new_articles
         self.skipped_off_topic += other.skipped_off_topic
         self.merged_into_stored += other.merged_into_stored
@@ -59,9 +64,13 @@ def store_analyzed(con: duckdb.DuckDBPyConnection, analyzed: list[AnalyzedArticl
     processed = judge_analyzed(analyzed, known)
     profiles = [a.story_profile or story_profile(a.article) for a in analyzed]
     processed = link_stories(processed, profiles, warehouse_stories.story_index(con, processed, profiles))
-    outcome = BatchOutcome(new_articles=load.load_articles(con, processed, run_id))
-    for p in processed:
-        if p.duplicate is not None:
+    stored_ids = load.store_articles(con, processed, run_id)
+    outcome = BatchOutcome(stored=len(stored_ids))
+    # Only what this batch stored counts: an article another writer stored first is neither new nor a copy here.
+    for p in {p.article.article_id: p for p in processed if p.article.article_id in stored_ids}.values():
+        if p.duplicate is None:
+            outcome.new_articles += 1
+        else:
             outcome.duplicates[p.duplicate.kind] += 1
         outcome.tags.update(t.topic for t in p.tags)
     return outcome

@@ -73,6 +73,11 @@ def ingest(
         load.finish_run(con, run_id, summary.as_record())
         plan.shards.beat(con, done=True)
     get_run_logger().info(
-        "run done: %d new articles, duplicates %s, tags %s", summary.new_articles, summary.duplicates, summary.tags
+        "run done: %d articles stored, %d new and %d duplicates (%s), tags %s",
+        summary.stored_articles,
+        summary.new_articles,
+        summary.duplicate_articles,
+        summary.duplicates,
+        summary.tags,
     )
     return summary

@@ -34,10 +34,15 @@ class RunSummary:
     fetched: int
     fetch_errors: int
     rejected: int
-    new_articles: int
-    duplicates: dict[str, int]  # kind -> articles
+    stored_articles: int  # new_articles + the duplicates: every article this run stored, seeds aside
+    new_articles: int  # stored and a copy of nothing stored before (what the report calls new)
+    duplicates: dict[str, int]  # kind -> stored articles that copy one stored before
     tags: dict[str, int]  # topic -> articles
     totals: dict[str, Any]  # warehouse.stats.collect_stats after the run
+
+    @property
+    def duplicate_articles(self) -> int:
+        return sum(self.duplicates.values())
 
     def as_record(self) -> dict[str, Any]:
         return asdict(self)
@@ -68,6 +73,7 @@ def summarize(
         fetched=stored.fetched,
         fetch_errors=stored.fetch_errors,
         rejected=stored.rejected,
+        stored_articles=stored.stored,
         new_articles=stored.new_articles,
         duplicates=dict(stored.duplicates),
         tags=dict(stored.tags),

@@ -85,12 +85,12 @@ def test_ingest_flow_fetches_dedups_tags_and_reruns_cleanly(
     assert first.seeds_loaded == 5
     assert first.entries == 3
     assert (first.fetched, first.fetch_errors, first.rejected) == (2, 1, 1)
-    assert first.new_articles == 1
-    assert first.duplicates == {"exact": 1}
+    # The one page stored copies a seed: stored, but not new.
+    assert (first.stored_articles, first.new_articles, first.duplicates) == (1, 0, {"exact": 1})
     assert first.tags == {"defence": 1}
 
     second = ingest(db_path=str(db_path), feeds_file=str(feeds_file), capture=False, live=True)
-    assert second.new_articles == 0
+    assert second.stored_articles == second.new_articles == 0
     assert second.seeds_loaded == 0
     # The feed body did not change: one request, not parsed, so no entries to look up at all.
     assert second.feeds == {"unchanged": 1, "failed": 2}
@@ -124,14 +124,14 @@ def test_bundled_capture_run_flags_every_copy(prefect_harness: None, db_path: Pa
 
     summary = ingest(db_path=str(db_path), capture=True, live=False)
     assert summary.sources_ok == 5 and summary.sources_failing == 0
-    assert summary.new_articles == 5
-    assert sum(summary.duplicates.values()) == 5
+    # All five captured pages are copies of seeds: five stored, none new, five duplicates.
+    assert (summary.stored_articles, summary.new_articles, summary.duplicate_articles) == (5, 0, 5)
     con = db.connect(db_path)
     rows = con.execute("SELECT matched_is_seed FROM duplicate_pairs").fetchall()
     assert rows == [(True,)] * 5
     con.close()
     again = ingest(db_path=str(db_path), capture=True, live=False)
-    assert again.new_articles == 0 and again.duplicates == {}
+    assert again.stored_articles == again.new_articles == 0 and again.duplicates == {}
 
 
 def test_big_run_analyzes_in_worker_processes_in_feed_order(
@@ -158,8 +158,7 @@ def test_big_run_analyzes_in_worker_processes_in_feed_order(
     feeds.write_text(f'[[source]]\nname = "copies"\nkind = "rss"\nurl = "{httpserver.url_for("/feed.xml")}"\n')
 
     summary = ingest(db_path=str(db_path), feeds_file=str(feeds), capture=False, live=True, batch_size=20)
-    assert summary.new_articles == n
-    assert sum(summary.duplicates.values()) == n
+    assert (summary.stored_articles, summary.new_articles, summary.duplicate_articles) == (n, 0, n)
     con = db.connect(db_path)
     matched = con.execute(
         "SELECT DISTINCT m.is_seed FROM duplicates d JOIN articles m ON m.article_id = d.matched_article_id"
@@ -188,4 +187,4 @@ def test_run_that_dies_midway_leaves_the_feed_to_be_read_again(
 
     rerun = ingest_module.ingest(db_path=str(db_path), feeds_file=str(feeds_file), capture=False, live=True)
     assert rerun.entries == 3
-    assert rerun.new_articles == 1
+    assert (rerun.stored_articles, rerun.new_articles) == (1, 0)  # the page copies a seed
