@@ -12,12 +12,39 @@ def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     return int(row[0]) if row and row[0] is not None else 0
 
 
+# What each figure counts, for `newswatch stats`: the report counts stories (each story once, however many
+# outlets and copies carry it), so a figure that counts articles (every stored copy) says so.
+UNITS = {
+    "articles": "articles",
+    "seeds": "articles",
+    "unique_articles": "articles",
+    "stories": "stories",
+    "duplicates": "articles",
+    "topics": "articles",
+    "articles_per_topic": "articles",
+    "stories_per_topic": "stories",
+    "sources": "sources",
+    "sources_ok": "sources",
+    "sources_failing": "sources",
+    "rejected_pages": "pages",
+    "runs": "runs",
+}
+
+
+# Old names kept in collect_stats (and --json) for scripts that read them, beside their clear new names.
+ALIASES = {"topics": "articles_per_topic"}
+
+
+def _per_topic(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, int]:
+    return {k: int(v) for k, v in con.execute(sql).fetchall()}
+
+
 def collect_stats(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Figures by name; UNITS says what each counts. `topics` (articles per topic) is kept for scripts that
+    read it; `articles_per_topic` is the same figure by a clear name, `stories_per_topic` the report's."""
     duplicates = dict(con.execute("SELECT kind, count(*) FROM duplicates GROUP BY kind ORDER BY kind").fetchall())
-    topics = dict(
-        con.execute(
-            "SELECT topic, count(DISTINCT article_id) FROM current_tags GROUP BY topic ORDER BY topic"
-        ).fetchall()
+    articles_per_topic = _per_topic(
+        con, "SELECT topic, count(DISTINCT article_id) FROM current_tags GROUP BY topic ORDER BY topic"
     )
     return {
         "articles": _scalar(con, "SELECT count(*) FROM articles"),
@@ -25,7 +52,9 @@ def collect_stats(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "unique_articles": _scalar(con, "SELECT count(*) FROM unique_articles"),
         "stories": _scalar(con, "SELECT count(*) FROM stories"),
         "duplicates": {k: int(v) for k, v in duplicates.items()},
-        "topics": {k: int(v) for k, v in topics.items()},
+        "topics": articles_per_topic,
+        "articles_per_topic": articles_per_topic,
+        "stories_per_topic": _per_topic(con, "SELECT topic, count(*) FROM story_topics GROUP BY topic ORDER BY topic"),
         "sources": _scalar(con, "SELECT count(*) FROM sources WHERE enabled"),
         "sources_ok": _scalar(
             con,

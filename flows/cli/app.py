@@ -132,16 +132,23 @@ def stats_command(
     db_path: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Counts: articles, seeds, duplicates by kind, articles per topic, source health."""
+    """Counts: articles, stories, duplicates by kind, stories and articles per topic, source health; each
+    figure says what it counts (the report counts stories; `--json` has the same under "units")."""
     path = database_location(db_path)
     with open_database(db_path) as con:
         figures = stats.collect_stats(con)
     if as_json:
-        typer.echo(json.dumps(figures, sort_keys=True))
+        typer.echo(json.dumps(figures | {"units": stats.UNITS}, sort_keys=True))
         return
-    table = Table(title=f"newswatch: {db.location_label(path)}", show_header=False)
+    table = Table(
+        title=f"newswatch: {db.location_label(path)}",
+        caption="A story counts once, however many articles (copies, other outlets) carry it. Reports count stories.",
+    )
+    for column in ("figure", "counts", "value"):
+        table.add_column(column)
     for key, value in figures.items():
-        table.add_row(key, json.dumps(value) if isinstance(value, dict) else str(value))
+        if key not in stats.ALIASES:
+            table.add_row(key, stats.UNITS[key], json.dumps(value) if isinstance(value, dict) else str(value))
     console.print(table)
 
 
