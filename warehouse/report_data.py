@@ -1,12 +1,17 @@
-"""What the report shows, read from the report views into typed records."""
+"""What the report shows, read from the report views (queries in warehouse/report_queries.py) into typed records."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
+
+from warehouse import report_queries as q
+
+# How a story's date was found: its earliest publication date, else the day newswatch first saw it.
+DateSource = Literal["published", "first seen"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -16,10 +21,12 @@ class StoryRow:
     title: str
     url: str
     story_date: date
+    date_source: DateSource
     first_seen_at: datetime
     last_update_at: datetime
-    outlets: int
+    outlets: int  # the seed corpus is not one
     outlet_names: tuple[str, ...]
+    has_seed: bool  # the story is also in the seed corpus
     articles: int
 
 
@@ -28,6 +35,7 @@ class TopicCount:
     day: date
     topic: str
     stories: int
+    first_seen_dated: int  # of `stories`, those with no publication date, dated by the day first seen
     articles: int
 
 
@@ -42,11 +50,14 @@ class SourceRatio:
 
 @dataclass(frozen=True, kw_only=True)
 class SourceHealthRow:
+    """A source's polls in the last 7 days, in the unit `consecutive_failures` counts: one poll a run, however
+    many requests it made (a feed one, a GDELT query one per time window)."""
+
     source: str
     kind: str
-    feed_fetches_7d: int
-    feed_failures_7d: int
-    feed_success_rate_7d: float | None
+    polls_7d: int
+    failed_polls_7d: int
+    poll_success_rate_7d: float | None
     consecutive_failures: int
     last_success_at: datetime | None
     last_error: str | None
@@ -56,18 +67,23 @@ class SourceHealthRow:
 class EntityRow:
     entity: str
     kind: str
-    stories: int
-    mentions: int
-    stories_last_7d: int
-    stories_prev_7d: int
+    stories: int  # all time
+    mentions: int  # all time
+    stories_in_period: int
+    stories_before: int  # in the period of the same length before the report's
     direction: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class Totals:
+    """Stories in the period, and articles first seen in it: articles = seeds + new_articles + duplicates,
+    where new articles and duplicates come from outlets, as in the run summary and the outlet table."""
+
     stories: int
     articles: int
+    new_articles: int
     duplicates: int
+    seeds: int
     sources_ok: int
     sources_failing: int
 
@@ -76,68 +92,35 @@ class Totals:
 class ReportData:
     since: datetime
     until: datetime
+    before: datetime  # start of the period before, of the same length, that entity trends compare with
     totals: Totals
     top_stories: tuple[StoryRow, ...]
     daily: tuple[TopicCount, ...]
     weekly: tuple[TopicCount, ...]
-    source_ratios: tuple[SourceRatio, ...]
+    source_ratios: tuple[SourceRatio, ...]  # outlets only
+    seed_articles: int  # the seed corpus, all time: not an outlet, so not among source_ratios
     source_health: tuple[SourceHealthRow, ...]
     entities: tuple[EntityRow, ...]
+    entities_known: int  # entities in any story at all, in or out of the period
 
     def topics(self) -> list[str]:
         return sorted({s.topic for s in self.top_stories} | {c.topic for c in self.daily})
 
 
-# A story belongs to the period when newswatch first saw it, or a new copy of it, in the period.
-IN_PERIOD = "t.last_update_at >= $since AND t.first_seen_at <= $until"
-
-TOP_STORIES_SQL = f"""
-SELECT t.story_id, st.topic, t.title, t.url, t.story_date, t.first_seen_at, t.last_update_at,
-       t.outlets, t.outlet_names, t.articles
-FROM story_timelines t
-JOIN story_topics st ON st.story_id = t.story_id
-WHERE {IN_PERIOD}
-QUALIFY row_number() OVER (
-    PARTITION BY st.topic ORDER BY t.outlets DESC, t.articles DESC, t.last_update_at DESC, t.story_id
-) <= $per_topic
-ORDER BY st.topic, t.outlets DESC, t.articles DESC, t.last_update_at DESC, t.story_id
-"""
-
-DAILY_SQL = f"""
-SELECT t.story_date, st.topic, count(*), sum(t.articles)
-FROM story_timelines t
-JOIN story_topics st ON st.story_id = t.story_id
-WHERE {IN_PERIOD}
-GROUP BY ALL ORDER BY 1, 2
-"""
-
-WEEKLY_SQL = """
-SELECT week_start, topic, stories, articles FROM topic_weekly_counts
-WHERE week_start > (SELECT max(week_start) FROM topic_weekly_counts) - INTERVAL (7 * $weeks) DAY
-ORDER BY 1, 2
-"""
-
-TOTALS_SQL = f"""
-SELECT (SELECT count(*) FROM story_timelines t WHERE {IN_PERIOD}),
-       (SELECT count(*) FROM articles WHERE first_seen_at BETWEEN $since AND $until),
-       (SELECT count(*) FROM duplicates d JOIN articles a USING (article_id)
-         WHERE a.first_seen_at BETWEEN $since AND $until),
-       (SELECT count(*) FROM source_fetch_health WHERE feed_fetches_7d > 0 AND last_error IS NULL),
-       (SELECT count(*) FROM source_fetch_health WHERE last_error IS NOT NULL)
-"""
-
-ENTITIES_SQL = """
-SELECT e.entity, e.kind, e.stories, e.mentions,
-       coalesce(t.stories_last_7d, 0), coalesce(t.stories_prev_7d, 0), coalesce(t.direction, 'steady')
-FROM entity_top e
-LEFT JOIN entity_trend t ON t.entity = e.entity AND t.kind = e.kind
-ORDER BY e.stories DESC, e.mentions DESC, e.entity
-LIMIT $limit
-"""
-
-
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
     return con.execute(sql, params).fetchall()
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _topic_counts(rows: list[tuple[Any, ...]]) -> tuple[TopicCount, ...]:
+    return tuple(
+        TopicCount(day=r[0], topic=r[1], stories=int(r[2]), first_seen_dated=int(r[3]), articles=int(r[4]))
+        for r in rows
+    )
 
 
 def collect_report(
@@ -150,16 +133,20 @@ def collect_report(
     entities: int = 15,
 ) -> ReportData:
     period = {"since": since, "until": until}
-    totals = _rows(con, TOTALS_SQL, period)[0]
+    before = since - (until - since)
+    totals = _rows(con, q.TOTALS_SQL, period)[0]
     return ReportData(
         since=since,
         until=until,
+        before=before,
         totals=Totals(
             stories=totals[0],
             articles=totals[1],
-            duplicates=totals[2],
-            sources_ok=totals[3],
-            sources_failing=totals[4],
+            new_articles=totals[2],
+            duplicates=totals[3],
+            seeds=totals[4],
+            sources_ok=totals[5],
+            sources_failing=totals[6],
         ),
         top_stories=tuple(
             StoryRow(
@@ -168,48 +155,35 @@ def collect_report(
                 title=r[2] or "",
                 url=r[3],
                 story_date=r[4],
-                first_seen_at=r[5],
-                last_update_at=r[6],
-                outlets=r[7],
-                outlet_names=tuple(r[8]),
-                articles=r[9],
+                date_source=r[5],
+                first_seen_at=r[6],
+                last_update_at=r[7],
+                outlets=r[8],
+                outlet_names=tuple(r[9]),
+                has_seed=bool(r[10]),
+                articles=r[11],
             )
-            for r in _rows(con, TOP_STORIES_SQL, {**period, "per_topic": per_topic})
+            for r in _rows(con, q.TOP_STORIES_SQL, {**period, "per_topic": per_topic})
         ),
-        daily=tuple(
-            TopicCount(day=r[0], topic=r[1], stories=r[2], articles=int(r[3])) for r in _rows(con, DAILY_SQL, period)
-        ),
-        weekly=tuple(
-            TopicCount(day=r[0], topic=r[1], stories=int(r[2]), articles=int(r[3]))
-            for r in _rows(con, WEEKLY_SQL, {"weeks": weeks})
-        ),
+        daily=_topic_counts(_rows(con, q.DAILY_SQL, period)),
+        weekly=_topic_counts(_rows(con, q.WEEKLY_SQL, {"until": until, "weeks": weeks})),
         source_ratios=tuple(
             SourceRatio(source=r[0], articles=r[1], new_articles=r[2], duplicates=r[3], new_to_duplicate=r[4])
-            for r in _rows(
-                con,
-                "SELECT source, articles, new_articles, duplicates, new_to_duplicate FROM source_dedup_ratio"
-                " ORDER BY articles DESC, source",
-                {},
-            )
+            for r in _rows(con, q.SOURCE_RATIOS_SQL, {})
         ),
+        seed_articles=_count(con, q.SEED_ARTICLES_SQL),
         source_health=tuple(
             SourceHealthRow(
                 source=r[0],
                 kind=r[1],
-                feed_fetches_7d=r[2],
-                feed_failures_7d=r[3],
-                feed_success_rate_7d=r[4],
+                polls_7d=r[2],
+                failed_polls_7d=r[3],
+                poll_success_rate_7d=r[4],
                 consecutive_failures=r[5],
                 last_success_at=r[6],
                 last_error=r[7],
             )
-            for r in _rows(
-                con,
-                "SELECT source, kind, feed_fetches_7d, feed_failures_7d, feed_success_rate_7d,"
-                " consecutive_failures, last_success_at, last_error FROM source_fetch_health"
-                " ORDER BY consecutive_failures DESC, feed_failures_7d DESC, source",
-                {},
-            )
+            for r in _rows(con, q.SOURCE_HEALTH_SQL, {})
         ),
         entities=tuple(
             EntityRow(
@@ -217,10 +191,11 @@ def collect_report(
                 kind=r[1],
                 stories=r[2],
                 mentions=int(r[3]),
-                stories_last_7d=int(r[4]),
-                stories_prev_7d=int(r[5]),
+                stories_in_period=int(r[4]),
+                stories_before=int(r[5]),
                 direction=r[6],
             )
-            for r in _rows(con, ENTITIES_SQL, {"limit": entities})
+            for r in _rows(con, q.ENTITIES_SQL, {**period, "before": before, "limit": entities})
         ),
+        entities_known=_count(con, q.ENTITY_COUNT_SQL),
     )

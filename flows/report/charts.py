@@ -37,7 +37,13 @@ def _svg(fig: Figure, chart_id: str) -> str:
     return text[text.index("<svg") :]
 
 
-def topic_bars(counts: Sequence[TopicCount], *, chart_id: str, title: str, date_format: str = "%d %b") -> str:
+# Every date shows its year: a corpus can span years, and a story's date can be a year older than the report.
+DATE_FORMAT = "%d %b %Y"
+
+
+def topic_bars(
+    counts: Sequence[TopicCount], *, chart_id: str, title: str, axis: str = "story date (publication, else first seen)"
+) -> str:
     """Stacked bars: stories per topic for each day (or week)."""
     topics = sorted({c.topic for c in counts})
     days: list[date] = sorted({c.day for c in counts})
@@ -52,17 +58,18 @@ def topic_bars(counts: Sequence[TopicCount], *, chart_id: str, title: str, date_
         heights = [by_topic[topic].get(d, 0) for d in days]
         ax.bar(positions, heights, bottom=bottoms, label=topic, color=topic_colour(topics, topic), width=0.7)
         bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
-    ax.set_xticks(positions, [d.strftime(date_format) for d in days], rotation=45 if len(days) > 8 else 0)
+    ax.set_xticks(positions, [d.strftime(DATE_FORMAT) for d in days], rotation=45 if len(days) > 6 else 0)
+    ax.set_xlabel(axis)
     ax.set_ylabel("stories")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(title, loc="left")
     if topics:
-        ax.legend(frameon=False, ncols=min(len(topics), 4), loc="upper left", bbox_to_anchor=(0, -0.18))
+        ax.legend(frameon=False, ncols=min(len(topics), 4), loc="upper left", bbox_to_anchor=(0, -0.28))
     return _svg(fig, chart_id)
 
 
 def source_ratio_bars(ratios: Sequence[SourceRatio], *, chart_id: str, limit: int = 15) -> str:
-    """Horizontal stacked bars: new articles and duplicates per source."""
+    """Horizontal stacked bars: new articles and duplicates per outlet (the caller leaves the seed corpus out)."""
     shown = list(ratios[:limit])[::-1]
     fig = Figure(figsize=(7.5, 0.8 + 0.32 * max(len(shown), 1)))
     ax = fig.add_subplot()
@@ -73,34 +80,35 @@ def source_ratio_bars(ratios: Sequence[SourceRatio], *, chart_id: str, limit: in
     ax.barh(names, dups, left=new, color="#d5a6a0", label="duplicate")
     ax.set_xlabel("articles")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_title("New and duplicate articles per source (all time)", loc="left")
+    ax.set_title("New and duplicate articles per outlet (all time)", loc="left")
     ax.legend(frameon=False, loc="lower right")
     return _svg(fig, chart_id)
 
 
-def entity_bars(entities: Sequence[EntityRow], *, chart_id: str) -> str:
-    """Horizontal bars: stories per entity, last 7 days beside the 7 before."""
+def entity_bars(entities: Sequence[EntityRow], *, chart_id: str, labels: tuple[str, str]) -> str:
+    """Horizontal bars: stories per entity in the report's period beside the period before it.
+    labels: the legend of the two periods, (this one, the one before)."""
     shown = list(entities)[::-1]
     fig = Figure(figsize=(7.5, 0.8 + 0.32 * max(len(shown), 1)))
     ax = fig.add_subplot()
     positions = list(range(len(shown)))
     ax.barh(
         [p + 0.2 for p in positions],
-        [e.stories_last_7d for e in shown],
+        [e.stories_in_period for e in shown],
         height=0.4,
         color="#1f5f99",
-        label="last 7 days",
+        label=labels[0],
     )
     ax.barh(
         [p - 0.2 for p in positions],
-        [e.stories_prev_7d for e in shown],
+        [e.stories_before for e in shown],
         height=0.4,
         color="#aab7c4",
-        label="7 days before",
+        label=labels[1],
     )
     ax.set_yticks(positions, [f"{e.entity} ({e.kind})" for e in shown])
     ax.set_xlabel("stories")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_title("Top entities: stories mentioning them", loc="left")
+    ax.set_title("Top entities: stories mentioning them, this period and the one before", loc="left")
     ax.legend(frameon=False, loc="lower right")
     return _svg(fig, chart_id)

@@ -16,8 +16,9 @@ from flows.ops import progress
 from flows.ops.db_lock import hold_database
 from flows.ops.log_redaction import redact_run_logs
 from flows.ops.open_db import open_for_reading, reading_location
+from flows.report.digest import render_markdown, story_table_rows
 from flows.report.periods import parse_since
-from flows.report.render import render_html, render_markdown, story_table_rows
+from flows.report.render import render_html
 from flows.settings import DEFAULT_REPORTS_DIR, load_settings
 from warehouse import backend, db
 from warehouse.report_data import ReportData, collect_report

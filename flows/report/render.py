@@ -1,14 +1,13 @@
-"""Render report data as a self-contained HTML page and a Markdown digest. Pure functions."""
+"""Render report data as a self-contained HTML page (the digest is flows/report/digest.py). Pure functions."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 from html import escape
-from typing import Any
 
 from flows.report import charts
-from flows.report.markdown_text import markdown_link, markdown_text
+from flows.report.digest import stories_by_topic
+from flows.report.labels import SEED_CORPUS, first_seen_note, period_label, plural
 from warehouse.report_data import ReportData, SourceHealthRow, StoryRow
 
 CSS = """
@@ -28,30 +27,28 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 """
 
 
-def period_label(since: datetime, until: datetime) -> str:
-    return f"{since:%Y-%m-%d %H:%M} – {until:%Y-%m-%d %H:%M}"
-
-
-def stories_by_topic(data: ReportData) -> dict[str, list[StoryRow]]:
-    grouped: dict[str, list[StoryRow]] = defaultdict(list)
-    for story in data.top_stories:
-        grouped[story.topic].append(story)
-    return dict(sorted(grouped.items()))
-
-
 def _link(url: str, text: str) -> str:
     if url.startswith(("http://", "https://")):
         return f'<a href="{escape(url)}">{escape(text)}</a>'
     return f'{escape(text)} <span class="muted">({escape(url)})</span>'
 
 
+def _carried_by(s: StoryRow) -> str:
+    names = escape(", ".join(s.outlet_names))
+    if not s.has_seed:
+        return names
+    if not names:
+        return f'<span class="muted">only in {SEED_CORPUS}</span>'
+    return f'{names}; <span class="muted">also in {SEED_CORPUS}</span>'
+
+
 def _story_table(stories: list[StoryRow]) -> str:
     rows = "".join(
         "<tr>"
         f"<td>{_link(s.url, s.title or s.url)}</td>"
-        f'<td class="date">{s.story_date:%Y-%m-%d}</td>'
+        f'<td class="date">{s.story_date:%Y-%m-%d} <span class="muted">{s.date_source}</span></td>'
         f'<td class="num">{s.outlets}</td>'
-        f"<td>{escape(', '.join(s.outlet_names))}</td>"
+        f"<td>{_carried_by(s)}</td>"
         f'<td class="num">{s.articles}</td>'
         f'<td class="date">{s.last_update_at:%Y-%m-%d %H:%M}</td>'
         "</tr>"
@@ -59,17 +56,17 @@ def _story_table(stories: list[StoryRow]) -> str:
     )
     return (
         '<table class="stories"><tr><th>Story</th><th>Date</th><th>Outlets</th><th>Carried by</th>'
-        f"<th>Articles</th><th>Last update</th></tr>{rows}</table>"
+        f"<th>Articles</th><th>Last article seen</th></tr>{rows}</table>"
     )
 
 
 def _health_row(h: SourceHealthRow) -> str:
-    rate = "–" if h.feed_success_rate_7d is None else f"{h.feed_success_rate_7d:.0%}"
+    rate = "–" if h.poll_success_rate_7d is None else f"{h.poll_success_rate_7d:.0%}"
     css = ' class="bad"' if h.last_error else ""
     last_ok = f"{h.last_success_at:%Y-%m-%d %H:%M}" if h.last_success_at else "never"
     return (
         f"<tr{css}><td>{escape(h.source)}</td><td>{escape(h.kind)}</td>"
-        f'<td class="num">{h.feed_fetches_7d}</td><td class="num">{h.feed_failures_7d}</td>'
+        f'<td class="num">{h.polls_7d}</td><td class="num">{h.failed_polls_7d}</td>'
         f'<td class="num">{rate}</td><td class="num">{h.consecutive_failures}</td>'
         f"<td>{last_ok}</td><td>{escape(h.last_error or '')}</td></tr>"
     )
@@ -79,18 +76,86 @@ def _figure(chart_id: str, svg: str, caption: str) -> str:
     return f'<figure class="chart" id="{chart_id}">{svg}<figcaption>{escape(caption)}</figcaption></figure>'
 
 
-def render_html(data: ReportData, *, generated_at: datetime, database: str) -> str:
+def _cards(data: ReportData) -> str:
     t = data.totals
-    cards = "".join(
+    return "".join(
         f'<div class="card"><b>{value}</b>{label}</div>'
         for label, value in (
             ("stories in period", t.stories),
-            ("articles seen", t.articles),
-            ("flagged duplicates", t.duplicates),
+            ("articles first seen", t.articles),
+            (f"from {SEED_CORPUS}", t.seeds),
+            ("new from outlets", t.new_articles),
+            ("duplicates", t.duplicates),
             ("sources ok", t.sources_ok),
             ("sources failing", t.sources_failing),
         )
     )
+
+
+def _topic_charts(data: ReportData) -> list[str]:
+    if not data.daily:
+        return ['<p class="muted" id="no-stories">No stories were seen in this period.</p>']
+    parts = [
+        _figure(
+            "chart-daily",
+            charts.topic_bars(data.daily, chart_id="chart-daily", title="Stories in the period, by story date"),
+            "Each story counted once per topic, on its earliest publication date. " + first_seen_note(data.daily),
+        )
+    ]
+    if data.weekly:
+        svg = charts.topic_bars(
+            data.weekly,
+            chart_id="chart-weekly",
+            title=f"Stories per topic per week (the latest weeks up to {data.until:%Y-%m-%d})",
+            axis="week starting (story date)",
+        )
+        caption = "Weeks start on Monday; each story counted once, on its story date. " + first_seen_note(data.weekly)
+        parts.append(_figure("chart-weekly", svg, caption))
+    return parts
+
+
+def _sources(data: ReportData) -> list[str]:
+    seeds = (
+        f"{SEED_CORPUS.capitalize()} ({plural(data.seed_articles, 'article')}) is reference text, not an outlet,"
+        " and is left out."
+        if data.seed_articles
+        else ""
+    )
+    if not data.source_ratios:
+        return [f'<p class="muted">No articles from any outlet yet. {escape(seeds)}</p>']
+    rows = "".join(
+        f"<tr><td>{escape(r.source)}</td><td class='num'>{r.articles}</td><td class='num'>{r.new_articles}</td>"
+        f"<td class='num'>{r.duplicates}</td>"
+        f"<td class='num'>{'–' if r.new_to_duplicate is None else f'{r.new_to_duplicate:.2f}'}</td></tr>"
+        for r in data.source_ratios
+    )
+    return [
+        _figure(
+            "chart-sources",
+            charts.source_ratio_bars(data.source_ratios, chart_id="chart-sources"),
+            f"Duplicates are syndicated or near copies of a story stored earlier. {seeds}".strip(),
+        ),
+        "<table><tr><th>Outlet</th><th>Articles</th><th>New</th><th>Duplicates</th>"
+        f"<th>New : duplicate</th></tr>{rows}</table>",
+    ]
+
+
+def _entities(data: ReportData) -> list[str]:
+    if not data.entities:
+        if data.entities_known:
+            return ['<p class="muted">No story of this period or the one before mentions a known entity.</p>']
+        return ['<p class="muted">No entity counts yet: the entity tagger has not filled article_entities.</p>']
+    now, before = period_label(data.since, data.until), period_label(data.before, data.since)
+    labels = (f"this period, {now}", f"the period before, {before}")
+    svg = charts.entity_bars(data.entities, chart_id="chart-entities", labels=labels)
+    caption = (
+        "Stories mentioning each entity, first seen or updated in this period against the period of the same "
+        "length before it."
+    )
+    return [_figure("chart-entities", svg, caption)]
+
+
+def render_html(data: ReportData, *, generated_at: datetime, database: str) -> str:
     parts = [
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -98,62 +163,29 @@ def render_html(data: ReportData, *, generated_at: datetime, database: str) -> s
         f"<title>newswatch report {data.until:%Y-%m-%d}</title><style>{CSS}</style></head><body>",
         "<h1>newswatch: India–Russia relations</h1>",
         f'<p class="period">Stories first seen or updated {escape(period_label(data.since, data.until))}</p>',
-        f'<div class="cards">{cards}</div>',
+        f'<div class="cards">{_cards(data)}</div>',
         "<h2>Stories per topic</h2>",
+        *_topic_charts(data),
+        "<h2>Top stories per topic</h2>",
     ]
-    if data.daily:
-        svg = charts.topic_bars(data.daily, chart_id="chart-daily", title="Stories in the period, by publication day")
-        parts.append(_figure("chart-daily", svg, "Each story counted once per topic, on its earliest publication day."))
-    else:
-        parts.append('<p class="muted" id="no-stories">No stories were seen in this period.</p>')
-    if data.weekly:
-        svg = charts.topic_bars(
-            data.weekly,
-            chart_id="chart-weekly",
-            title="Stories per topic per week (latest weeks)",
-            date_format="%d %b %y",
-        )
-        parts.append(_figure("chart-weekly", svg, "Weeks start on Monday; each story counted once."))
-    parts.append("<h2>Top stories per topic</h2>")
     grouped = stories_by_topic(data)
     if not grouped:
         parts.append('<p class="muted">Nothing to list for this period.</p>')
     for topic, stories in grouped.items():
         parts.append(f'<h3 id="topic-{escape(topic)}">{escape(topic)}</h3>{_story_table(stories)}')
-    parts.append("<h2>Sources: new and duplicate articles</h2>")
-    if data.source_ratios:
-        parts.append(
-            _figure(
-                "chart-sources",
-                charts.source_ratio_bars(data.source_ratios, chart_id="chart-sources"),
-                "Duplicates are syndicated or near copies of a story stored earlier.",
-            )
-        )
-        rows = "".join(
-            f"<tr><td>{escape(r.source)}</td><td class='num'>{r.articles}</td><td class='num'>{r.new_articles}</td>"
-            f"<td class='num'>{r.duplicates}</td>"
-            f"<td class='num'>{'–' if r.new_to_duplicate is None else f'{r.new_to_duplicate:.2f}'}</td></tr>"
-            for r in data.source_ratios
-        )
-        parts.append(
-            "<table><tr><th>Source</th><th>Articles</th><th>New</th><th>Duplicates</th>"
-            f"<th>New : duplicate</th></tr>{rows}</table>"
-        )
-    parts.append("<h2>Entities</h2>")
-    if data.entities:
-        parts.append(
-            _figure(
-                "chart-entities",
-                charts.entity_bars(data.entities, chart_id="chart-entities"),
-                "Stories mentioning each entity; trend compares the last 7 days with the 7 before.",
-            )
-        )
-    else:
-        parts.append('<p class="muted">No entity counts yet: the entity tagger has not filled article_entities.</p>')
-    parts.append("<h2>Source health (last 7 days)</h2>")
     parts.append(
-        "<table><tr><th>Source</th><th>Kind</th><th>Feed fetches</th><th>Failures</th><th>Success</th>"
-        "<th>Failing in a row</th><th>Last success</th><th>Last error</th></tr>"
+        '<p class="muted">Date: the earliest publication date of the story\'s articles ("published"), else the '
+        'day newswatch first saw it ("first seen"). Outlets leave out the seed corpus.</p>'
+    )
+    parts += ["<h2>Outlets: new and duplicate articles</h2>", *_sources(data), "<h2>Entities</h2>", *_entities(data)]
+    parts.append("<h2>Source health (polls in the last 7 days)</h2>")
+    parts.append(
+        '<p class="muted">A poll is one read of a source by a run: one request for a feed, more for a sitemap '
+        "or a GDELT query. Failed in a row counts polls too.</p>"
+    )
+    parts.append(
+        "<table><tr><th>Source</th><th>Kind</th><th>Polls</th><th>Failed</th><th>Success</th>"
+        "<th>Failed in a row</th><th>Last success</th><th>Last error</th></tr>"
         + "".join(_health_row(h) for h in data.source_health)
         + "</table>"
     )
@@ -162,45 +194,3 @@ def render_html(data: ReportData, *, generated_at: datetime, database: str) -> s
         "Every figure comes from the views in warehouse/views.</p></body></html>"
     )
     return "\n".join(parts)
-
-
-def render_markdown(data: ReportData) -> str:
-    """The digest. Everything quoted from the sources (titles, URLs, source names, errors) goes through
-    flows/report/markdown_text.py, as the HTML report escapes it."""
-    t = data.totals
-    lines = [
-        f"# newswatch digest: {period_label(data.since, data.until)}",
-        "",
-        f"{t.stories} stories ({t.articles} articles seen, {t.duplicates} flagged as duplicates); "
-        f"sources ok {t.sources_ok}, failing {t.sources_failing}.",
-    ]
-    grouped = stories_by_topic(data)
-    if not grouped:
-        lines += ["", "_No stories were seen in this period._"]
-    for topic, stories in grouped.items():
-        lines += ["", f"## {markdown_text(topic)}", ""]
-        for i, s in enumerate(stories, 1):
-            headline = markdown_link(s.url, s.title or s.url)
-            outlets = markdown_text(", ".join(s.outlet_names))
-            lines.append(f"{i}. {headline} — {s.story_date:%Y-%m-%d}, {s.outlets} outlet(s): {outlets}")
-    failing = [h for h in data.source_health if h.last_error]
-    if failing:
-        lines += ["", "## Failing sources", ""]
-        lines += [f"- {markdown_text(h.source)}: {markdown_text(h.last_error or '')}" for h in failing[:15]]
-    return "\n".join(lines) + "\n"
-
-
-def story_table_rows(data: ReportData) -> list[dict[str, Any]]:
-    """Rows of the table artifact; Prefect renders its cells as Markdown, so quoted text is escaped here too."""
-    return [
-        {
-            "topic": markdown_text(s.topic),
-            "title": markdown_text(s.title),
-            "url": markdown_link(s.url, s.url),  # a web address as a link, so it stays one in the table
-            "date": f"{s.story_date:%Y-%m-%d}",
-            "outlets": s.outlets,
-            "articles": s.articles,
-            "last_update": f"{s.last_update_at:%Y-%m-%d %H:%M}",
-        }
-        for s in data.top_stories
-    ]

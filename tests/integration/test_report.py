@@ -43,9 +43,9 @@ def test_report_flow_writes_offline_html_and_digest_and_publishes_artifacts(capt
     # Each story once per topic, ranked by how many outlets carried it; links point at the outlets.
     defence = digest.split("## defence")[1].split("## ")[0]
     # Two defence stories: the joint statement (IANS, its copy, Business Standard, the seeds) and
-    # the Manturov interview (ANI, its copy, the seeds).
+    # the Manturov interview (ANI, its copy, the seeds). The seed corpus is not an outlet.
     assert defence.count("\n1. ") == 1 and "\n2. " in defence and "\n3. " not in defence
-    assert "4 outlet(s)" in defence.splitlines()[2]
+    assert "3 outlets: " in defence.splitlines()[2] and "also in the seed corpus" in defence.splitlines()[2]
     assert (
         "2. [Russia has reaffirmed that its defence partnership with India remains strategic]"
         "(https://www.aninews.in/news/national/" in defence

@@ -119,12 +119,15 @@ def test_new_to_duplicate_ratio_per_source(con: duckdb.DuckDBPyConnection) -> No
 
 
 def test_entities_top_and_trend_count_stories_not_copies(con: duckdb.DuckDBPyConnection) -> None:
-    today = date.today()
-    _article(con, "s1", "a", published=today - timedelta(days=1))
-    _article(con, "s1copy", "b", published=today - timedelta(days=1))
+    from warehouse.report_data import collect_report
+
+    now = datetime.now()
+    today = now.date()
+    _article(con, "s1", "a", published=today - timedelta(days=1), seen=now - timedelta(days=1))
+    _article(con, "s1copy", "b", published=today - timedelta(days=1), seen=now - timedelta(days=1))
     _duplicate(con, "s1copy", "s1")
-    _article(con, "s2", "a", published=today - timedelta(days=2))
-    _article(con, "old", "a", published=today - timedelta(days=9))
+    _article(con, "s2", "a", published=today - timedelta(days=2), seen=now - timedelta(days=2))
+    _article(con, "old", "a", published=today - timedelta(days=9), seen=now - timedelta(days=9))
     rows = [
         ("s1", "Rosneft", "org", 3),
         ("s1copy", "Rosneft", "org", 2),
@@ -143,12 +146,9 @@ def test_entities_top_and_trend_count_stories_not_copies(con: duckdb.DuckDBPyCon
     top = con.execute("SELECT entity, stories, mentions FROM entity_top ORDER BY stories DESC, entity").fetchall()
     # Rosneft: two stories; the copy's mentions are added but the copy is not another story.
     assert top == [("Lavrov", 2, 2), ("Modi", 2, 3), ("Rosneft", 2, 6), ("S-400", 1, 4)]
-    trend = dict(
-        (e, (last, prev, direction))
-        for e, last, prev, direction in con.execute(
-            "SELECT entity, stories_last_7d, stories_prev_7d, direction FROM entity_trend"
-        ).fetchall()
-    )
+    # The report's period (the last 7 days here) against the 7 days before it.
+    report = collect_report(con, now - timedelta(days=7), now)
+    trend = {e.entity: (e.stories_in_period, e.stories_before, e.direction) for e in report.entities}
     assert trend["Rosneft"] == (2, 0, "new")
     assert trend["S-400"] == (0, 1, "falling")
     assert trend["Modi"] == (1, 1, "steady")

@@ -1,7 +1,9 @@
 -- Per source: how many of its articles were new and how many duplicated something stored earlier.
 -- new_to_duplicate is NULL for a source with no duplicates (infinitely original, or too few articles).
+-- seed_corpus marks the seed corpus's row: seeds are reference texts, not an outlet.
 CREATE OR REPLACE VIEW source_dedup_ratio AS
 SELECT a.source,
+       bool_and(a.is_seed) AS seed_corpus,
        count(*) AS articles,
        count(*) FILTER (WHERE d.article_id IS NULL) AS new_articles,
        count(d.article_id) AS duplicates,

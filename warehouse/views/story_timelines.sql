@@ -2,6 +2,9 @@
 -- changed, and its topics. Headline and link come from the first article seen; among articles seen
 -- together, the original beats exact copies, which beat near copies, so a syndicated copy in another
 -- outlet's page is not chosen over the outlet that filed the story. Seeds have no web address.
+-- story_date is the earliest publication date, else the day newswatch first saw the story: date_source
+-- says which ('published' or 'first seen'). The seed corpus is not an outlet: outlets and outlet_names
+-- leave seeds out, and has_seed says whether the story is also in the seed corpus.
 CREATE OR REPLACE VIEW story_timelines AS
 WITH members AS (
     SELECT m.story_id, a.article_id, a.url, a.title, a.body, a.source, a.published, a.first_seen_at, a.is_seed,
@@ -30,10 +33,11 @@ SELECT g.story_id,
        min(g.first_seen_at) AS first_seen_at,
        min(g.published) AS first_published,
        coalesce(min(g.published), CAST(min(g.first_seen_at) AS DATE)) AS story_date,
+       CASE WHEN min(g.published) IS NULL THEN 'first seen' ELSE 'published' END AS date_source,
        max(g.first_seen_at) AS last_update_at,
        count(*) AS articles,
-       count(DISTINCT g.source) AS outlets,
-       list(DISTINCT g.source ORDER BY g.source) AS outlet_names,
+       count(DISTINCT g.source) FILTER (WHERE NOT g.is_seed) AS outlets,
+       coalesce(list(DISTINCT g.source ORDER BY g.source) FILTER (WHERE NOT g.is_seed), []) AS outlet_names,
        bool_or(g.is_seed) AS has_seed,
        coalesce(any_value(t.topics), []) AS topics
 FROM members g
