@@ -36,8 +36,10 @@ class SearchHit:
     url: str
     source: str
     day: date
+    day_is: str  # 'published' (the story's earliest publication date) or 'first seen' (no article has one)
     topics: tuple[str, ...]
-    copies: int
+    articles: int  # every article of the story, its first one included
+    copies: int  # of them, copies of another (exact, title or near), as the `stories` view counts: never the original
 
 
 def fts_extension_path() -> Path:
@@ -104,9 +106,11 @@ best AS (
     SELECT story_id, arg_max(article_id, score) AS article_id, max(score) AS score, count(*) AS matching
     FROM hits GROUP BY story_id
 )
-SELECT b.story_id, b.article_id, b.score, t.title, t.url, a.source, t.story_date, t.topics, t.articles
+SELECT b.story_id, b.article_id, b.score, t.title, t.url, a.source, t.story_date, t.date_source, t.topics,
+       t.articles, s.copies
 FROM best b
 JOIN story_timelines t ON t.story_id = b.story_id
+JOIN stories s ON s.story_id = b.story_id
 JOIN articles a ON a.article_id = b.article_id
 WHERE ($topic IS NULL OR list_contains(t.topics, $topic))
   AND ($since IS NULL OR t.story_date >= $since)
@@ -138,8 +142,10 @@ def search(con: duckdb.DuckDBPyConnection, query: SearchQuery) -> list[SearchHit
             url=r[4],
             source=r[5],
             day=r[6],
-            topics=tuple(r[7]),
-            copies=int(r[8]),
+            day_is=r[7],
+            topics=tuple(r[8]),
+            articles=int(r[9]),
+            copies=int(r[10]),
         )
         for r in rows
     ]

@@ -96,8 +96,11 @@ def search_command(
     if not hits:
         console.print("No matching stories.")
         return
-    table = Table(title=f"{len(hits)} stories matching {query!r}")
-    for column in ("score", "date", "copies"):
+    table = Table(
+        title=f"{len(hits)} stories matching {query!r}",
+        caption="date: published, else first seen by newswatch; copies: the story's articles that copy another",
+    )
+    for column in ("score", "date", "articles", "copies"):
         table.add_column(column, no_wrap=True)
     table.add_column("topics", ratio=1)
     table.add_column("source", ratio=1)
@@ -105,7 +108,8 @@ def search_command(
     for hit in hits:
         table.add_row(
             f"{hit.score:.2f}",
-            f"{hit.day:%Y-%m-%d}",
+            f"{hit.day:%Y-%m-%d}\n{hit.day_is}",
+            str(hit.articles),
             str(hit.copies),
             ", ".join(hit.topics),
             hit.source,

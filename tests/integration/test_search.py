@@ -40,8 +40,10 @@ def test_search_ranks_stories_once_with_topic_and_date_filters(searchable: Path)
     ids = [h.story_id for h in hits]
     assert len(ids) == len(set(ids))  # each story once, though its copies match too
     best = hits[0]
-    # One story: seeds 002 and 003 (one joint statement, two outlets) and their three captured copies.
-    assert "reorienting" in best.title.lower() and best.copies == 5
+    # One story: seeds 002 and 003 (one joint statement, two outlets) and their three captured copies. Copies
+    # are the three captured pages, not the seeds that filed the story.
+    assert "reorienting" in best.title.lower() and (best.articles, best.copies) == (5, 3)
+    assert best.day_is == "published"
 
     # Stemming: "tariffs" finds the story that says "tariff", and only stories tagged tariffs pass the filter.
     tariffs = search(con, SearchQuery(text="tariff", topic="tariffs"))
