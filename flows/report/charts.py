@@ -8,8 +8,10 @@ from collections.abc import Sequence
 from datetime import date
 
 import matplotlib
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import offset_copy
 
 from warehouse.report_data import EntityRow, SourceRatio, TopicCount
 
@@ -41,6 +43,12 @@ def _svg(fig: Figure, chart_id: str) -> str:
 DATE_FORMAT = "%d %b %Y"
 
 
+def _legend_below(fig: Figure, ax: Axes, *, inches: float, ncols: int = 1) -> None:
+    """The legend under the x axis label, a fixed distance whatever the chart's height, so it never hides a bar."""
+    below = offset_copy(ax.transAxes, fig=fig, y=-inches, units="inches")
+    ax.legend(frameon=False, ncols=ncols, loc="upper left", bbox_to_anchor=(0, 0), bbox_transform=below)
+
+
 def topic_bars(
     counts: Sequence[TopicCount], *, chart_id: str, title: str, axis: str = "story date (publication, else first seen)"
 ) -> str:
@@ -64,7 +72,7 @@ def topic_bars(
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(title, loc="left")
     if topics:
-        ax.legend(frameon=False, ncols=min(len(topics), 4), loc="upper left", bbox_to_anchor=(0, -0.28))
+        _legend_below(fig, ax, inches=1.15 if len(days) > 6 else 0.5, ncols=min(len(topics), 4))
     return _svg(fig, chart_id)
 
 
@@ -110,5 +118,5 @@ def entity_bars(entities: Sequence[EntityRow], *, chart_id: str, labels: tuple[s
     ax.set_xlabel("stories")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title("Top entities: stories mentioning them, this period and the one before", loc="left")
-    ax.legend(frameon=False, loc="lower right")
+    _legend_below(fig, ax, inches=0.45)
     return _svg(fig, chart_id)
