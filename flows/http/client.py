@@ -20,14 +20,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from extractors.records import FetchEvent
-from flows.http.address_guard import (
-    GuardedTransport,
-    RefusedHost,
-    Resolver,
-    origin_of,
-    system_resolver,
-    vet_host,
-)
+from flows.http.address_guard import GuardedTransport, RefusedHost, Resolver, origin_of
+from flows.http.host_vetting import HostVetting, describe, unreachable_earlier
 from flows.http.politeness import (
     RETRY_AFTER_STATUSES,
     RETRYABLE_STATUSES,
@@ -43,11 +37,6 @@ __all__ = ["FetchSettings", "HttpFetcher", "HttpResult", "RefusedHost", "Respons
 
 
 Replay = Callable[[str], str | None]
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc) or exc.__class__.__doc__ or ""
-    return f"{type(exc).__name__}: {text.strip().splitlines()[0] if text.strip() else ''}".rstrip(": ")
 
 
 class HttpFetcher:
@@ -71,6 +60,7 @@ class HttpFetcher:
         self.trusted = frozenset(trusted)
         s = self.settings
         self.gate = HostGate(min_interval=s.min_interval, per_host=s.per_host, global_cap=s.max_workers)
+        self.vetting = HostVetting(self.gate, s.policy, resolver)
         self.robots = RobotsCache(self._fetch_robots, s.user_agent, on_rules=self._apply_rules)
         self._events: list[FetchEvent] = []
         self._events_lock = threading.Lock()
@@ -107,9 +97,10 @@ class HttpFetcher:
         if waiting := self._backoff_note(host_key):
             return self._log(self._failed(url, waiting, started), purpose, source)
         if not trusted:
-            refusal = self._precheck(target, host_key)
-            if refusal is not None:
-                return self._log(self._failed(url, refusal, started, refused=True), purpose, source)
+            # Before robots.txt and the host's interval: a host refused, down or not resolving fails here.
+            stop = self.vetting.stop(target, host_key)
+            if stop is not None:
+                return self._log(self._failed(url, stop.error, started, refused=stop.refused), purpose, source)
             check_robots = self.settings.robots if robots is None else robots
             if check_robots and purpose == "page" and (why := self.robots.refusal(target)):
                 return self._log(self._failed(url, why, started, refused=True), purpose, source)
@@ -121,7 +112,10 @@ class HttpFetcher:
         attempt = 0
         while True:
             with self.gate.admit(host_key, spaced=not trusted):
-                # Another request to this host may have been told to back off while this one queued.
+                # Another request to this host may have found it down, or been told to back off, while this
+                # one queued (the gate lets it go at once then).
+                if down := self.gate.down_reason(host_key):
+                    return self._log(self._failed(url, unreachable_earlier(down), started), purpose, source)
                 if waiting := self._backoff_note(host_key):
                     return self._log(self._failed(url, waiting, started), purpose, source)
                 result, timed_out = self._attempt(url, target, headers, time.monotonic())
@@ -196,27 +190,6 @@ class HttpFetcher:
             return None
         return backoff_error(*asked)
 
-    def _precheck(self, target: str, host_key: str) -> str | None:
-        """Refuse early: an unusable URL, a host the guard refuses, or a host already found unreachable."""
-        try:
-            parsed = httpx.URL(target)
-        except httpx.InvalidURL as exc:
-            return f"InvalidURL: {exc}"
-        if parsed.scheme not in {"http", "https"} or not parsed.host:
-            return f"UnsupportedProtocol: {target[:80]}"
-        if down := self.gate.down_reason(host_key):
-            return f"host unreachable earlier in this run ({down})"
-        port = parsed.port or (443 if parsed.scheme == "https" else 80)
-        try:
-            vet_host(
-                parsed.host, port, self.settings.policy, self.resolver or system_resolver, system=self.resolver is None
-            )
-        except RefusedHost as exc:
-            return _describe(exc)
-        except httpx.ConnectError:
-            return None  # the request itself meets the same failure and records it
-        return None
-
     def _fetch_robots(self, robots_url: str) -> RobotsAnswer:
         r = self.get(robots_url, purpose="robots", robots=False)
         return RobotsAnswer(status=r.status, body=r.body if r.ok else b"", error=r.error)
@@ -254,7 +227,7 @@ class HttpFetcher:
         try:
             return self._get(url, target, headers, started), False
         except (httpx.HTTPError, ResponseTooLarge, ResponseTooSlow, ValueError) as exc:
-            return self._failed(url, _describe(exc), started), isinstance(exc, httpx.TimeoutException)
+            return self._failed(url, describe(exc), started), isinstance(exc, httpx.TimeoutException)
 
     def _get(self, url: str, target: str, headers: dict[str, str], started: float) -> HttpResult:
         deadline = started + self.settings.total_timeout

@@ -1,6 +1,7 @@
 """Per-host politeness: a minimum interval between request starts, a per-host concurrency cap under a
 global cap, host-wide pauses (a Retry-After within the run's limit), hosts backing off (a longer one) and hosts
-marked unreachable for the rest of a run."""
+marked unreachable for the rest of a run. A request waiting out its host's interval is let go as soon as the
+host is marked unreachable or starts backing off: it would only fail, so it fails at once."""
 
 from __future__ import annotations
 
@@ -50,6 +51,7 @@ class HostGate:
         self.per_host = per_host
         self._global = threading.BoundedSemaphore(global_cap)
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)  # a host was marked down or began backing off
         self._slots: dict[str, threading.Semaphore] = {}
         self._next_start: dict[str, float] = {}
         self._intervals: dict[str, float] = {}
@@ -73,10 +75,11 @@ class HostGate:
     def back_off(self, host: str, seconds: float) -> None:
         """The host asked (Retry-After) for a longer wait than a request may sleep: until it is over, the
         host's requests are not sent at all, rather than each one sleeping."""
-        with self._lock:
+        with self._changed:
             deadline = time.monotonic() + seconds
             if deadline > self._backing_off.get(host, (0.0, 0.0))[1]:
                 self._backing_off[host] = (seconds, deadline)
+            self._changed.notify_all()
 
     def backing_off(self, host: str) -> tuple[float, float] | None:
         """(seconds the host asked for, seconds of it left) while the host is backing off, else None."""
@@ -87,17 +90,28 @@ class HostGate:
         left = asked[1] - time.monotonic()
         return (asked[0], left) if left > 0 else None
 
-    def mark_down(self, host: str, reason: str) -> None:
-        with self._lock:
+    def mark_down(self, host: str, reason: str) -> bool:
+        """Mark host unreachable for the rest of the run; True when this call did (the first reason stays)."""
+        with self._changed:
+            first = host not in self._down
             self._down.setdefault(host, reason)
+            self._changed.notify_all()
+            return first
 
     def down_reason(self, host: str) -> str | None:
         with self._lock:
             return self._down.get(host)
 
+    def _unavailable(self, host: str) -> bool:
+        """Down or backing off; the caller holds the lock."""
+        return host in self._down or self._backing_off.get(host, (0.0, 0.0))[1] > time.monotonic()
+
     def _reserve(self, host: str, spaced: bool) -> float:
-        """Book the next start time for host and return how long to wait for it."""
+        """Book the next start time for host and return how long to wait for it (nothing to wait for, and
+        nothing booked, when the host is down or backing off: the request will not be sent)."""
         with self._lock:
+            if self._unavailable(host):
+                return 0.0
             now = time.monotonic()
             start = max(now, self._next_start.get(host, 0.0))
             if spaced:
@@ -106,10 +120,12 @@ class HostGate:
 
     @contextmanager
     def admit(self, host: str, *, spaced: bool = True) -> Iterator[None]:
-        """Hold a per-host slot and a global slot for one request; wait out the host's interval first."""
+        """Hold a per-host slot and a global slot for one request; wait out the host's interval first, or
+        until the host is marked down or backs off (the caller checks which before sending)."""
         with self._slot(host):
             wait = self._reserve(host, spaced)
             if wait > 0:
-                time.sleep(wait)
+                with self._changed:
+                    self._changed.wait_for(lambda: self._unavailable(host), timeout=wait)
             with self._global:
                 yield
