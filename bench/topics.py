@@ -1,11 +1,16 @@
 """Topic tagging quality on labelled rows: precision, recall and F1 per (source, label) cell.
 
-    python -m bench.topics FILE.jsonl [--topics seeds/topics.toml] [--half even|odd] [--errors LABEL]
+    python -m bench.topics [TEST.jsonl] [--train TRAIN.jsonl ...] [--half even|odd] [--topics FILE]
+                           [--errors LABEL]
 
 Each row is `{"id", "source", "title", "text", "labels", "judged"}`; only labels in `judged` are scored
-for that row. Every row goes through the same `tag_article` the ingest flow uses. `--half` keeps the rows
-whose id hashes to that half, so the taxonomy can be tuned on one half and checked on the other.
-The last line is `cells=N macro_f1=F`.
+for that row. Every row goes through the same `tag_article` the ingest flow uses. Without `--train`, the
+shipped taxonomy alone tags (no model ships). With `--train`, a learned model is trained on TRAIN exactly
+as `newswatch topics train` does, written to a temporary directory, read back and used beside the
+taxonomy. `--half H` scores the rows whose id hashes to half H and trains on the other half of TRAIN (the
+test file is TRAIN itself when none is given), so tuning on one half can be checked on the other.
+`ms_per_article` is the tagging time per scored row, per source as well. The last line is
+`cells=N macro_f1=F`.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import argparse
 import hashlib
 import json
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -22,8 +28,10 @@ from pathlib import Path
 
 from extractors.records import Article
 from extractors.tagging.topics import Taxonomy, tag_article
-from flows.seed_files import load_taxonomy
+from extractors.tagging.training import LabelledRow, train_topic_model
+from flows.seed_files import build_topic_model, load_taxonomy
 from flows.settings import DEFAULT_TOPICS
+from flows.topic_model_files import load_model, save_model
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,6 +90,32 @@ def read_rows(path: Path, half: str | None = None) -> Iterator[Row]:
                 yield row
 
 
+def other_half(half: str | None) -> str | None:
+    return {"even": "odd", "odd": "even"}.get(half or "")
+
+
+def trained_taxonomy(taxonomy: Taxonomy, train_files: list[Path], half: str | None) -> Taxonomy:
+    """The taxonomy with a model trained on `train_files` (their `half`), stored and read back from a
+    temporary directory as `newswatch topics train` and a run would."""
+    rows = [
+        LabelledRow(id=r.id, title=r.title, text=r.text, labels=r.labels, judged=r.judged)
+        for path in train_files
+        for r in read_rows(path, half)
+    ]
+    trained = train_topic_model(rows, taxonomy)
+    with tempfile.TemporaryDirectory(prefix="newswatch-bench-model-") as directory:
+        path = Path(directory) / "topic-model.npz"
+        save_model(path, trained)
+        size = path.stat().st_size
+        parsed = load_model(path)
+    assert parsed is not None
+    print(
+        f"trained rows={len(rows)} half={half or 'all'} topics={','.join(trained.meta['topics'])}"
+        f" terms={len(trained.terms)} model_bytes={size} thresholds={json.dumps(trained.meta['thresholds'])}"
+    )
+    return taxonomy.with_model(build_topic_model(parsed))
+
+
 def predict(row: Row, taxonomy: Taxonomy) -> frozenset[str]:
     article = Article(article_id=row.id, url="", source=row.source, title=row.title, text=row.text)
     return frozenset(tag.topic for tag in tag_article(article, taxonomy))
@@ -112,19 +146,37 @@ def macro_f1(cells: list[Cell]) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.topics", description=__doc__.splitlines()[0])
-    parser.add_argument("file", type=Path, help="labelled rows, one JSON object per line")
+    parser.add_argument("file", type=Path, nargs="?", help="labelled rows to score, one JSON object per line")
+    parser.add_argument("--train", type=Path, nargs="+", metavar="TRAIN", help="train a model on these rows first")
     parser.add_argument("--topics", type=Path, default=DEFAULT_TOPICS, help="taxonomy file")
-    parser.add_argument("--half", choices=("even", "odd"), help="score only rows whose id hashes to this half")
+    parser.add_argument(
+        "--half", choices=("even", "odd"), help="score only rows whose id hashes to this half (train on the other)"
+    )
     parser.add_argument("--errors", metavar="LABEL", help="print misjudged rows for this label to stderr")
     args = parser.parse_args(argv)
+    test_file = args.file or (args.train[0] if args.train and args.half else None)
+    if test_file is None:
+        parser.error("give the rows to score (or --train FILE --half even|odd)")
 
     taxonomy = load_taxonomy(args.topics)
-    rows = list(read_rows(args.file, args.half))
-    started = time.perf_counter()
-    predictions = [predict(row, taxonomy) for row in rows]
-    seconds = time.perf_counter() - started
+    if args.train:
+        taxonomy = trained_taxonomy(taxonomy, args.train, other_half(args.half))
+    rows = list(read_rows(test_file, args.half))
+    predictions: list[frozenset[str]] = []
+    seconds_by_source: dict[str, float] = {}
+    for row in rows:
+        started = time.process_time()
+        predictions.append(predict(row, taxonomy))
+        seconds_by_source[row.source] = seconds_by_source.get(row.source, 0.0) + time.process_time() - started
+    seconds = sum(seconds_by_source.values())
+    rows_by_source = Counter(row.source for row in rows)
     cells = score_rows(rows, predictions)
-    print(f"tagger={taxonomy.tagger_version} rows={len(rows)} half={args.half or 'all'} seconds={seconds:.1f}")
+    print(
+        f"tagger={taxonomy.tagger_version} rows={len(rows)} half={args.half or 'all'} seconds={seconds:.1f}"
+        f" ms_per_article={1000 * seconds / max(1, len(rows)):.3f}"
+    )
+    for source, n in sorted(rows_by_source.items()):
+        print(f"timing source={source} rows={n} ms_per_article={1000 * seconds_by_source[source] / n:.3f}")
     print(f"{'source':<20} {'label':<9} {'tp':>5} {'fp':>5} {'fn':>5} {'P':>6} {'R':>6} {'F1':>6}")
     for c in cells:
         print(

@@ -45,13 +45,16 @@ def backfill_warc(
     redact_run_logs()
     env = settings.load_settings()
     run_id = str(flow_run.get_id() or uuid.uuid4())
-    tagging = seed_files.load_tagging(settings.DEFAULT_TOPICS, settings.DEFAULT_ENTITIES)
+    location = env.resolve_location(db_path)
+    tagging = seed_files.load_tagging(
+        settings.DEFAULT_TOPICS, settings.DEFAULT_ENTITIES, env.topic_model_file(location)
+    )
     query = seed_files.load_query(settings.DEFAULT_RELEVANCE) if relevance else None
     # WARC records arrive one batch at a time from disk, so analysis runs here, batch by batch.
     analyzer = Analyzer(tagging, expected_pages=0, workers=1)
     total = BatchOutcome()
     records = already = 0
-    with open_for_writing(env.resolve_location(db_path), env.warehouse, purpose="WARC backfill", wait_s=300.0) as con:
+    with open_for_writing(location, env.warehouse, purpose="WARC backfill", wait_s=300.0) as con:
         load.start_run(con, run_id)
         load_seeds(con, settings.CORPUS_DIR, run_id, *tagging.models())
         for path in paths:

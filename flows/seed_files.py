@@ -18,9 +18,11 @@ from extractors.article.seed_text import seed_to_article
 from extractors.records import Article, Source
 from extractors.sources.source_list import sources_from
 from extractors.tagging.entities import Gazetteer, gazetteer_from
+from extractors.tagging.learned import TopicModel
 from extractors.tagging.relevance import RelevanceQuery, query_from
 from extractors.tagging.topics import Taxonomy, taxonomy_from
 from flows.settings import DEFAULT_ENTITIES, DEFAULT_FEEDS, DEFAULT_RELEVANCE, DEFAULT_TOPICS
+from flows.topic_model_files import ModelFileError, ParsedModel, load_model
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,6 +49,7 @@ Models = tuple[Taxonomy, Gazetteer | None]
 # Built models by content digest, in whichever process builds them: the flow's, a pool or a Dask worker.
 _taxonomies: dict[str, Taxonomy] = {}
 _gazetteers: dict[str, Gazetteer] = {}
+_models: dict[str, TopicModel] = {}
 
 
 def build_taxonomy(parsed: ParsedFile) -> Taxonomy:
@@ -61,24 +64,52 @@ def build_gazetteer(parsed: ParsedFile) -> Gazetteer:
     return _gazetteers[parsed.digest]
 
 
+def build_topic_model(parsed: ParsedModel) -> TopicModel:
+    if parsed.digest not in _models:
+        _models[parsed.digest] = parsed.model()
+    return _models[parsed.digest]
+
+
 @dataclass(frozen=True, kw_only=True)
 class TaggingFiles:
-    """The parsed taxonomy and gazetteer: sent to analysis workers, which build the models themselves, so a
-    worker needs neither the checkout nor the files at any path."""
+    """The parsed taxonomy, gazetteer and learned topic model: sent to analysis workers, which build the
+    models themselves, so a worker needs neither the checkout nor the files at any path."""
 
     topics: ParsedFile
     entities: ParsedFile | None
+    model: ParsedModel | None = None
+    model_problem: str | None = None  # why a model file was not used: the taxonomy tags alone
 
     def models(self) -> Models:
-        return build_taxonomy(self.topics), build_gazetteer(self.entities) if self.entities else None
+        taxonomy = build_taxonomy(self.topics)
+        if self.model is not None:
+            taxonomy = taxonomy.with_model(build_topic_model(self.model))
+        return taxonomy, build_gazetteer(self.entities) if self.entities else None
 
 
-def load_tagging(topics: Path, entities: Path | None) -> TaggingFiles:
-    return TaggingFiles(topics=parse_toml(topics), entities=parse_toml(entities) if entities else None)
+def read_topic_model(path: Path | None) -> tuple[ParsedModel | None, str | None]:
+    """The learned model at `path` (None when there is none), or None and the one-line reason it is unusable."""
+    if path is None:
+        return None, None
+    try:
+        return load_model(path), None
+    except ModelFileError as exc:
+        return None, f"{exc}; tagging with the taxonomy alone"
 
 
-def load_taxonomy(path: Path) -> Taxonomy:
-    return build_taxonomy(parse_toml(path))
+def load_tagging(topics: Path, entities: Path | None, model: Path | None = None) -> TaggingFiles:
+    parsed_model, problem = read_topic_model(model)
+    return TaggingFiles(
+        topics=parse_toml(topics),
+        entities=parse_toml(entities) if entities else None,
+        model=parsed_model,
+        model_problem=problem,
+    )
+
+
+def load_taxonomy(path: Path, model: ParsedModel | None = None) -> Taxonomy:
+    taxonomy = build_taxonomy(parse_toml(path))
+    return taxonomy.with_model(build_topic_model(model)) if model is not None else taxonomy
 
 
 def load_gazetteer(path: Path) -> Gazetteer:

@@ -82,6 +82,7 @@ class Settings(BaseSettings):
     backoff_base: float | None = None
     allow_loopback: bool | None = None
     allow_private: bool | None = None
+    topic_model: str | None = None  # the learned topic model file (default: beside the database)
 
     @property
     def location(self) -> Path | str:
@@ -106,6 +107,18 @@ class Settings(BaseSettings):
     def db_file(self) -> Path:
         """The DuckDB file, for commands that work on the embedded file only."""
         return Path(self.db) if self.db else DEFAULT_DB_FILE
+
+    def topic_model_file(self, location: Path | str | None = None) -> Path:
+        """The learned topic model: NEWSWATCH_TOPIC_MODEL, else `<database>.topic-model.npz` beside the
+        DuckDB file (`location`, else the configured one), or in the default data directory for DuckLake.
+        Never in the repository: a model is the user's, trained on the user's data."""
+        if self.topic_model:
+            return Path(self.topic_model)
+        where = self.location if location is None else location
+        if isinstance(where, str) and is_lake(where):
+            return DEFAULT_DB_FILE.parent / "topic-model.npz"
+        path = Path(where)
+        return path.with_name(f"{path.stem}.topic-model.npz")
 
     @property
     def warehouse(self) -> WarehouseOptions:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 
 import numpy as np
 from datasketch import MinHash
 
 from extractors.records import Article, Fingerprint
+from extractors.tagging.tokens import WORD
 
 NUM_PERM = 128
 SHINGLE_WORDS = 5
@@ -21,8 +21,6 @@ ROWS_PER_BAND = NUM_PERM // BANDS
 # scans faster than the former `NN:hex16` string.
 BAND_SHIFT = 58
 MINHASH_SEED = 1
-
-WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def normalize_text(text: str) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Collection
 
 from extractors.reading import read_body, read_title
 from extractors.records import Article, StoryProfile
+from extractors.tagging.tokens import WORD
 
 TITLE_WEIGHT = 2.0
 NAME_WEIGHT = 2.0
@@ -21,7 +22,6 @@ QUERY_TERMS = 1000
 # Rare terms matter more than tf-idf's usual weighting says (docs/dedup-and-stories.md).
 IDF_POWER = 1.5
 
-WORD = re.compile(r"[\w\u0900-\u097F]+")
 SENTENCE_BREAK = re.compile(r"(?<=[.!?:;])\s+|\n+")
 NAME_PREFIX = "@"
 STOPWORD_TEXT = (

@@ -8,6 +8,7 @@ a long wire story are judged on comparable scales.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from bisect import bisect_right
@@ -18,6 +19,7 @@ from typing import Any
 
 from extractors.reading import read_body, read_title
 from extractors.records import Article, TopicTag
+from extractors.tagging.learned import TopicModel, model_scores
 from extractors.tagging.terms import (
     NeedlePositions,
     NeedleScanner,
@@ -80,10 +82,15 @@ class Taxonomy:
     name_tail: re.Pattern[str] | None
     topics: tuple[Topic, ...]
     scanner: NeedleScanner = field(compare=False, repr=False)
+    # The learned model trained beside this taxonomy, when the user trained one (extractors/tagging/learned.py).
+    model: TopicModel | None = field(default=None, compare=False, repr=False)
 
     @property
     def tagger_version(self) -> str:
-        return f"taxonomy-{self.version}"
+        return f"taxonomy-{self.version}" + (f"+model-{self.model.digest}" if self.model else "")
+
+    def with_model(self, model: TopicModel | None) -> Taxonomy:
+        return dataclasses.replace(self, model=model)
 
 
 def taxonomy_from(data: Mapping[str, Any], *, digest: str) -> Taxonomy:
@@ -253,9 +260,28 @@ def topic_scores(taxonomy: Taxonomy, title: str, body: str) -> dict[str, tuple[f
     return {topic.name: _score(topic, taxonomy, text) for topic in taxonomy.topics}
 
 
+def topic_verdicts(taxonomy: Taxonomy, title: str, body: str) -> dict[str, tuple[float, tuple[str, ...]]]:
+    """Each topic's score (1.0 = just tagged) and evidence. With a learned model, the model decides the
+    topics it was trained on, reading the taxonomy's scores among its features: its score is its
+    probability over its threshold, and its evidence the taxonomy's hits followed by its own top features.
+    The other topics are the taxonomy's alone."""
+    scores = topic_scores(taxonomy, title, body)
+    if taxonomy.model is None:
+        return scores
+    learned = model_scores(taxonomy.model, title, body, {topic: s for topic, (s, _e) in scores.items()})
+    verdicts = dict(scores)
+    for topic, verdict in learned.items():
+        taxonomy_evidence = scores.get(topic, (0.0, ()))[1]
+        relative = round(verdict.probability / verdict.threshold, 3)
+        # rounding must not lift a probability just under its threshold to 1.0
+        score = max(relative, 1.0) if verdict.tagged else min(relative, 0.999)
+        verdicts[topic] = (score, taxonomy_evidence + verdict.evidence)
+    return verdicts
+
+
 def tag_article(article: Article, taxonomy: Taxonomy) -> tuple[TopicTag, ...]:
     tags = []
-    for topic, (score, evidence) in topic_scores(taxonomy, article.title, article.text).items():
+    for topic, (score, evidence) in topic_verdicts(taxonomy, article.title, article.text).items():
         if score >= 1.0:
             tags.append(
                 TopicTag(

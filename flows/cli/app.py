@@ -23,6 +23,7 @@ from flows.cli.common import (
 from flows.cli.db_commands import db_app
 from flows.cli.feed_commands import backfill_warc_command, feeds_app
 from flows.cli.tag_commands import retag_command
+from flows.cli.topic_commands import tag_command, topics_app
 from flows.ops.prefect_server import prefect_api
 from flows.ops.progress import progress_display
 from flows.seed_files import seed_paths
@@ -41,6 +42,8 @@ app = typer.Typer(
 )
 app.add_typer(db_app, name="db")
 app.add_typer(feeds_app, name="feeds")
+app.add_typer(topics_app, name="topics")
+app.command(name="tag")(tag_command)
 app.command(name="backfill-warc")(backfill_warc_command)
 
 

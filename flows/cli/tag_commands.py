@@ -9,9 +9,9 @@ from typing import Annotated
 
 import typer
 
-from flows.cli.common import DbOption, config_or_exit, open_database
+from flows.cli.common import DbOption, config_or_exit, open_database, settings_or_exit
 from flows.retag import retag_stored
-from flows.seed_files import load_gazetteer, load_taxonomy
+from flows.seed_files import load_gazetteer, load_taxonomy, read_topic_model
 from flows.settings import DEFAULT_ENTITIES, DEFAULT_TOPICS
 
 
@@ -22,9 +22,12 @@ def retag_command(
     with_entities: Annotated[bool, typer.Option(help="Re-extract entities too.")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Re-tag every stored article from its stored text with the current taxonomy; nothing is refetched."""
+    """Re-tag every stored article from its stored text with the current taxonomy (and topic model, if trained)."""
     config_or_exit({"topics": topics, "entities": entities} if with_entities else {"topics": topics})
-    taxonomy = load_taxonomy(topics)
+    model, problem = read_topic_model(settings_or_exit().topic_model_file(db_path))
+    if problem:
+        typer.echo(problem, err=True)
+    taxonomy = load_taxonomy(topics, model)
     gazetteer = load_gazetteer(entities) if with_entities else None
     with open_database(db_path, purpose="retag") as con:
         summary = retag_stored(con, taxonomy, gazetteer)

@@ -50,12 +50,13 @@ def ingest(
     """
     redact_run_logs()
     env = load_settings()
+    location = env.resolve_location(db_path)
     config = read_config(
         feeds_file=feeds_file, topics_file=topics_file, entities_file=entities_file, relevance_file=relevance_file,
         relevance=relevance, capture=capture, live=live, due_only=due_only, shard=shard, lease_ttl_s=lease_ttl_s,
+        topic_model=env.topic_model_file(location),
     )  # fmt: skip
     run_id = str(flow_run.get_id() or uuid.uuid4())
-    location = env.resolve_location(db_path)
     with open_for_writing(location, env.warehouse, purpose="ingest", wait_s=lock_wait_s) as con:
         plan = plan_run(con, config, run_id, env.worker_name, publisher_for(location))
         with run_fetcher(plan.sources, env.fetch) as fetcher:

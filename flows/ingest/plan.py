@@ -54,6 +54,7 @@ def read_config(
     due_only: bool,
     shard: str | None,
     lease_ttl_s: float,
+    topic_model: Path | None = None,
 ) -> IngestConfig:
     files = seed_files.seed_paths(
         feeds=feeds_file, topics=topics_file, entities=entities_file, relevance=relevance_file
@@ -63,7 +64,7 @@ def read_config(
     require_valid(files)
     return IngestConfig(
         sources=seed_files.load_sources(files["feeds"]),
-        tagging=seed_files.load_tagging(files["topics"], files["entities"]),
+        tagging=seed_files.load_tagging(files["topics"], files["entities"], topic_model),
         query=seed_files.load_query(files["relevance"]) if relevance else None,
         capture=capture,
         live=live,
@@ -143,6 +144,8 @@ def plan_run(
     logger = get_run_logger()
     load.start_run(con, run_id)
     load.register_sources(con, config.sources)
+    if config.tagging.model_problem:
+        logger.warning("%s", config.tagging.model_problem)
     taxonomy, gazetteer = config.tagging.models()
     retagged = retag_if_versions_changed(con, taxonomy, gazetteer)
     if retagged is not None:

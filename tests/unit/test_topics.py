@@ -12,13 +12,38 @@ from tests.support.paths import PROJECT
 TAXONOMY = load_taxonomy(PROJECT / "seeds" / "topics.toml")
 
 
+# An analyst's reading of the five seeds: a topic applies when it is a substantive subject (the headline, the
+# lead, or a paragraph of real discussion), not a passing mention or a one-line aside.
+# 000, 001, 002: defence throughout; trade and energy appear only in lists of areas of cooperation.
+# 003: defence; the tariffs paragraph is two sentences of background for the "split screen" remark.
+# 004: defence (a paragraph on BrahMos and joint production, and one on Make-in-India manufacturing),
+# energy (a paragraph on oil, gas and Kudankulam), trade (two on national currencies and the trade
+# imbalance); tariffs only in one dismissive line.
+SEED_TOPICS = {
+    "000": {"defence"},
+    "001": {"defence"},
+    "002": {"defence"},
+    "003": {"defence"},
+    "004": {"defence", "energy", "trade"},
+}
+# The taxonomy alone still disagrees here (no model ships): 003's tariffs background counts as spread
+# over two sentences, and in 004 the defence paragraph is one sentence, a passing mention by its rule,
+# while the tariffs line reaches the threshold.
+TAXONOMY_DISAGREES = {"003", "004"}
+
+
 @pytest.mark.parametrize(
-    ("prefix", "expected"),
-    [("000", {"defence"}), ("003", {"defence", "tariffs"}), ("004", {"energy", "trade", "tariffs"})],
+    "prefix",
+    [
+        pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="the taxonomy alone disagrees"))
+        if p in TAXONOMY_DISAGREES
+        else p
+        for p in sorted(SEED_TOPICS)
+    ],
 )
-def test_seeds_are_tagged_as_a_reader_would(prefix: str, expected: set[str]) -> None:
+def test_seeds_are_tagged_as_a_reader_would(prefix: str) -> None:
     tags = tag_article(seed_article(prefix), TAXONOMY)
-    assert {t.topic for t in tags} == expected
+    assert {t.topic for t in tags} == SEED_TOPICS[prefix]
 
 
 def test_tags_carry_score_evidence_and_version() -> None:

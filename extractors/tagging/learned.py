@@ -1,0 +1,204 @@
+"""The learned topic model beside the taxonomy: a linear model per topic over word and character n-grams
+and the taxonomy's own scores, trained by `newswatch topics train` (extractors/tagging/training.py).
+
+This module only reads a model that flows/ handed over as parsed data and scores one article with it; it
+needs no scikit-learn. Each tag it gives carries the features that contributed most, with their weights.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import islice, pairwise
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from extractors.reading import read_body, read_title
+from extractors.tagging.tokens import WORD
+
+# What a feature is. A model records this and one built for other features is refused, since its
+# weights would be read against the wrong features.
+FEATURES = "words1-2+chars3-5+taxonomy/1"
+# The model reads the title and the first BODY_WORDS words of the body (the lead and the story's main
+# line), and the character n-grams of the title and the first CHAR_WORDS words: enough for headlines,
+# wires and long features alike, at a bounded cost per article.
+BODY_WORDS = 400
+CHAR_WORDS = 80
+CHAR_SIZES = (3, 4, 5)
+# Headlines with a one-line summary and full stories need different cut-offs (calibrated per class).
+SHORT_TEXT_WORDS = 60
+EVIDENCE_TERMS = 5
+
+Vector = npt.NDArray[np.float32]
+
+
+class ModelError(ValueError):
+    """A model's data does not make a model: the message says what is wrong."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TopicModel:
+    digest: str
+    topics: tuple[str, ...]
+    taxonomy_topics: tuple[str, ...]  # whose taxonomy scores are features
+    index: dict[str, int]
+    terms: tuple[str, ...]
+    weights: npt.NDArray[np.float32]  # (terms, topics)
+    intercepts: Vector
+    # per topic: the probability a short text (a headline) and a longer one need to be tagged
+    thresholds: dict[str, tuple[float, float]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModelScore:
+    probability: float
+    threshold: float
+    evidence: tuple[str, ...]
+
+    @property
+    def tagged(self) -> bool:
+        return self.probability >= self.threshold
+
+
+def is_short(title: str, body: str) -> bool:
+    return len(title.split()) + len(body.split()) < SHORT_TEXT_WORDS
+
+
+def _lower_words(text: str, limit: int | None = None) -> list[str]:
+    return [m.group().casefold() for m in islice(WORD.finditer(text), limit)]
+
+
+# 1 + ln(count) for the counts a text has (most are 1), looked up rather than computed each time
+SUBLINEAR = tuple(1.0 + math.log(n) if n else 0.0 for n in range(64))
+
+
+def _normalized(counts: Counter[str]) -> dict[str, float]:
+    values = {term: SUBLINEAR[n] if n < 64 else 1.0 + math.log(n) for term, n in counts.items()}
+    norm = math.sqrt(math.fsum(v * v for v in values.values())) or 1.0
+    return {term: v / norm for term, v in values.items()}
+
+
+def _bigrams(tokens: list[str]) -> list[str]:
+    return [f"{a} {b}" for a, b in pairwise(tokens)]
+
+
+def text_features(title: str, body: str) -> dict[str, float]:
+    """Word unigrams and bigrams (the title counted twice) and character 3-5-grams inside words ('#'
+    and the n-gram, a space marking a word edge): each group sublinear in counts and of unit length."""
+    title_words = _lower_words(read_title(title))
+    body_words = _lower_words(read_body(body), BODY_WORDS)
+    title_terms = title_words + _bigrams(title_words)
+    word_counts = Counter(title_terms + title_terms + body_words + _bigrams(body_words))
+    char_counts = Counter(
+        "#" + padded[i : i + size]
+        for padded in [f" {word} " for word in title_words + body_words[:CHAR_WORDS]]
+        for size in CHAR_SIZES
+        for i in range(len(padded) - size + 1)
+    )
+    return {**_normalized(word_counts), **_normalized(char_counts)}
+
+
+def side_features(
+    taxonomy_scores: Mapping[str, float], taxonomy_topics: Sequence[str], short: bool
+) -> dict[str, float]:
+    """The taxonomy's verdict on each topic (tagged, score capped at 3, log score) and the length class."""
+    features = {"=short": 1.0} if short else {}
+    for topic in taxonomy_topics:
+        score = max(0.0, taxonomy_scores.get(topic, 0.0))
+        if score > 0:
+            features[f"={topic}:score"] = min(score, 3.0)
+            features[f"={topic}:log"] = math.log1p(score)
+        if score >= 1.0:
+            features[f"={topic}:tagged"] = 1.0
+    return features
+
+
+def features(
+    title: str, body: str, taxonomy_scores: Mapping[str, float], taxonomy_topics: Sequence[str]
+) -> dict[str, float]:
+    return {**text_features(title, body), **side_features(taxonomy_scores, taxonomy_topics, is_short(title, body))}
+
+
+def shown_term(term: str) -> str:
+    """A feature as an analyst reads it: words as written, an n-gram inside a word with … on its open sides."""
+    if term.startswith("#"):
+        gram = term[1:]
+        return ("" if gram.startswith(" ") else "…") + gram.strip() + ("" if gram.endswith(" ") else "…")
+    if term.startswith("="):
+        return "taxonomy:" + term[1:] if term != "=short" else "short text"
+    return term
+
+
+def model_scores(
+    model: TopicModel, title: str, body: str, taxonomy_scores: Mapping[str, float]
+) -> dict[str, ModelScore]:
+    """Each model topic's probability, the threshold it must reach, and its top contributing features."""
+    found = features(title, body, taxonomy_scores, model.taxonomy_topics)
+    lookup = model.index.get
+    known = [(i, value) for term, value in found.items() if (i := lookup(term)) is not None]
+    rows = np.array([i for i, _v in known], dtype=np.int64)
+    values = np.array([v for _i, v in known], dtype=np.float32)
+    contributions = model.weights[rows] * values[:, None]  # (found terms, topics)
+    logits = contributions.sum(axis=0) + model.intercepts
+    short = is_short(title, body)
+    scores = {}
+    for k, topic in enumerate(model.topics):
+        probability = 1.0 / (1.0 + math.exp(-float(logits[k])))
+        short_threshold, long_threshold = model.thresholds[topic]
+        threshold = short_threshold if short else long_threshold
+        evidence: tuple[str, ...] = ()
+        if probability >= threshold:  # only tags are stored, so only they need their evidence
+            column = contributions[:, k]
+            top = np.argsort(-column)[:EVIDENCE_TERMS]
+            evidence = tuple(
+                f"model:{shown_term(model.terms[rows[j]])}{float(column[j]):+.2f}" for j in top if column[j] > 0
+            )
+        scores[topic] = ModelScore(probability=probability, threshold=threshold, evidence=evidence)
+    return scores
+
+
+def topic_model_from(
+    meta: Mapping[str, Any], terms: Sequence[str], weights: Any, intercepts: Any, digest: str
+) -> TopicModel:
+    """A model from its stored parts (flows/topic_model_files.py reads them); ModelError when they do not fit."""
+    if meta.get("features") != FEATURES:
+        raise ModelError(f"built for features {meta.get('features')!r}, this newswatch reads {FEATURES!r}")
+    topics = tuple(str(t) for t in meta.get("topics", ()))
+    taxonomy_topics = tuple(str(t) for t in meta.get("taxonomy_topics", ()))
+    weights = np.asarray(weights, dtype=np.float32)
+    intercepts = np.asarray(intercepts, dtype=np.float32)
+    if not topics or weights.shape != (len(terms), len(topics)) or intercepts.shape != (len(topics),):
+        raise ModelError(
+            f"weights {weights.shape} and intercepts {intercepts.shape}"
+            f" do not fit {len(terms)} terms and {len(topics)} topics"
+        )
+    if not (np.isfinite(weights).all() and np.isfinite(intercepts).all()):
+        raise ModelError("weights that are not finite numbers")
+    raw_thresholds = meta.get("thresholds", {})
+    thresholds: dict[str, tuple[float, float]] = {}
+    for topic in topics:
+        pair = raw_thresholds.get(topic) if isinstance(raw_thresholds, Mapping) else None
+        if (
+            not isinstance(pair, list | tuple)
+            or len(pair) != 2
+            or not all(isinstance(t, int | float) and 0.0 < t < 1.0 for t in pair)
+        ):
+            raise ModelError(f"topic {topic!r} has no pair of thresholds between 0 and 1")
+        thresholds[topic] = (float(pair[0]), float(pair[1]))
+    index = {term: i for i, term in enumerate(terms)}
+    if len(index) != len(terms):
+        raise ModelError("a term is listed twice")
+    return TopicModel(
+        digest=digest,
+        topics=topics,
+        taxonomy_topics=taxonomy_topics,
+        index=index,
+        terms=tuple(terms),
+        weights=weights,
+        intercepts=intercepts,
+        thresholds=thresholds,
+    )

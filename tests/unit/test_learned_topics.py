@@ -1,0 +1,100 @@
+"""The learned topic model beside the taxonomy: training, storing by content hash, tagging with evidence."""
+
+from pathlib import Path
+
+from extractors.records import Article
+from extractors.tagging.learned import FEATURES, is_short, shown_term, text_features
+from extractors.tagging.topics import tag_article
+from extractors.tagging.training import TrainingOptions, fold_of, train_topic_model
+from flows.seed_files import load_tagging, load_taxonomy
+from flows.topic_model_files import load_model, save_model
+from tests.support.paths import PROJECT
+from tests.support.topic_rows import walnut_rows, walnut_text
+
+TOPICS = PROJECT / "seeds" / "topics.toml"
+TAXONOMY = load_taxonomy(TOPICS)
+
+
+def _article(title: str, text: str) -> Article:
+    return Article(article_id="unseen", url="http://127.0.0.1/unseen", source="t", title=title, text=text)
+
+
+def _trained(tmp_path: Path) -> Path:
+    path = tmp_path / "model.npz"
+    save_model(path, train_topic_model(walnut_rows(), TAXONOMY))
+    return path
+
+
+def test_a_trained_model_tags_what_the_taxonomy_misses_with_its_evidence(tmp_path: Path) -> None:
+    unseen = _article(*walnut_text(99))
+    assert "tariffs" not in {t.topic for t in tag_article(unseen, TAXONOMY)}, "the taxonomy knows no walnut levy"
+    parsed = load_model(_trained(tmp_path))
+    assert parsed is not None
+    with_model = load_taxonomy(TOPICS, parsed)
+    tags = {t.topic: t for t in tag_article(unseen, with_model)}
+    assert "tariffs" in tags
+    assert tags["tariffs"].score >= 1.0
+    evidence = tags["tariffs"].evidence
+    assert any(e.startswith("model:walnut") for e in evidence), evidence
+    assert all(e.rsplit("+", 1)[1].replace(".", "").isdigit() for e in evidence if e.startswith("model:"))
+
+
+def test_the_model_does_not_tag_the_other_kind(tmp_path: Path) -> None:
+    parsed = load_model(_trained(tmp_path))
+    with_model = load_taxonomy(TOPICS, parsed)
+    unseen = _article("Cricket board names captain", "The cricket board named a new captain before the series.")
+    assert "tariffs" not in {t.topic for t in tag_article(unseen, with_model)}
+
+
+def test_tagger_version_carries_the_model_content_hash(tmp_path: Path) -> None:
+    path = _trained(tmp_path)
+    first = load_tagging(TOPICS, None, path).models()[0].tagger_version
+    assert first.startswith(TAXONOMY.tagger_version + "+model-")
+    other = tmp_path / "other.npz"
+    save_model(other, train_topic_model(walnut_rows(10), TAXONOMY))
+    assert load_tagging(TOPICS, None, other).models()[0].tagger_version != first
+    again = tmp_path / "again.npz"
+    save_model(again, train_topic_model(walnut_rows(), TAXONOMY))
+    assert load_tagging(TOPICS, None, again).models()[0].tagger_version == first, "same rows, same model"
+
+
+def test_no_model_file_means_the_taxonomy_alone(tmp_path: Path) -> None:
+    files = load_tagging(TOPICS, None, tmp_path / "none.npz")
+    assert files.model is None and files.model_problem is None
+    assert files.models()[0].tagger_version == TAXONOMY.tagger_version
+
+
+def test_a_topic_without_enough_examples_is_left_to_the_taxonomy() -> None:
+    rows = walnut_rows(2)
+    trained = train_topic_model(rows, TAXONOMY, TrainingOptions(min_examples=3))
+    assert trained.meta["topics"] == []
+    assert "tariffs" in trained.skipped
+
+
+def test_thresholds_are_probabilities_and_folds_are_stable() -> None:
+    trained = train_topic_model(walnut_rows(), TAXONOMY)
+    assert trained.meta["features"] == FEATURES
+    short, long = trained.meta["thresholds"]["tariffs"]
+    assert 0 < short < 1 and 0 < long < 1
+    assert [fold_of(f"row-{i}", 4) for i in range(20)] == [fold_of(f"row-{i}", 4) for i in range(20)]
+    assert len({fold_of(f"row-{i}", 4) for i in range(40)}) == 4
+
+
+def test_features_keep_hindi_and_russian_words_whole() -> None:
+    found = text_features("भारत और रूस", "Россия поставляет нефть")
+    assert "भारत" in found and "रूस" in found and "भारत और" in found
+    assert "россия" in found and "нефть" in found
+    assert "भ" not in found, "a vowel sign does not split a Hindi word"
+
+
+def test_evidence_shows_character_grams_as_parts_of_words() -> None:
+    assert shown_term("# tar") == "tar…"
+    assert shown_term("#iff ") == "…iff"
+    assert shown_term("#ari") == "…ari…"
+    assert shown_term("trade deficit") == "trade deficit"
+    assert shown_term("=tariffs:tagged") == "taxonomy:tariffs:tagged"
+
+
+def test_headlines_and_stories_are_told_apart() -> None:
+    assert is_short("A headline", "One line of summary.")
+    assert not is_short("A headline", "word " * 80)

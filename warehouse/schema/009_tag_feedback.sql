@@ -1,0 +1,10 @@
+-- Analysts' corrections of topic tags (`newswatch tag ARTICLE_ID --add TOPIC --remove TOPIC`). The newest
+-- verdict per (article, topic) wins at once in `current_tags`, whatever the tagger says, and
+-- `newswatch topics train --feedback` learns from them. Rows are never updated: a change of mind is a new row.
+CREATE TABLE IF NOT EXISTS tag_feedback (
+    article_id VARCHAR NOT NULL,
+    topic      VARCHAR NOT NULL,
+    verdict    VARCHAR NOT NULL CHECK (verdict IN ('add', 'remove')),
+    analyst    VARCHAR NOT NULL DEFAULT '',
+    noted_at   TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
