@@ -10,7 +10,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from flows.cli.common import DbOption, console, database_location, flow_location, open_database, settings_or_exit
+from flows.cli.common import (
+    DbOption,
+    console,
+    database_location,
+    flow_location,
+    open_database,
+    prefect_for_command,
+    settings_or_exit,
+)
 from warehouse import db, source_health
 
 feeds_app = typer.Typer(help="Feed health, and feed discovery.", invoke_without_command=True, no_args_is_help=False)
@@ -90,9 +98,7 @@ def backfill_warc_command(
     relevance: Annotated[bool, typer.Option(help="Keep only pages that match seeds/relevance.toml.")] = True,
 ) -> None:
     """Backfill articles from WARC files, such as CC-NEWS, through the same extract/dedup/tag path."""
-    from flows.ops.prefect_server import prefect_api
-
-    with prefect_api():
+    with prefect_for_command():
         from flows.backfill import backfill_warc
 
         summary = backfill_warc(
