@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -25,6 +27,14 @@ DbOption = Annotated[
     Path | None,
     typer.Option("--db", help="DuckDB file or ducklake: location (default: $NEWSWATCH_DB or data/newswatch.duckdb)."),
 ]
+
+
+def invoked_as() -> str:
+    """How this command line was started, for a command printed to run as it is: the `newswatch` script as
+    it was typed, else `python -m flows.cli` with this interpreter."""
+    if Path(sys.argv[0]).name == "newswatch":
+        return shlex.quote(sys.argv[0])
+    return f"{shlex.quote(sys.executable)} -m flows.cli"
 
 
 def settings_or_exit() -> Settings:
