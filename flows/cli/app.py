@@ -177,7 +177,8 @@ app.command(name="search")(search_commands.search_command)
 
 @app.command()
 def serve(port: Annotated[int, typer.Option(help="Port of the local Prefect server on 127.0.0.1.")] = 4200) -> None:
-    """Start a Prefect server on 127.0.0.1 and run the prefect.yaml schedules here until Ctrl-C."""
+    """Start a Prefect server on 127.0.0.1 and run the prefect.yaml schedules here until Ctrl-C; serve reports/
+    on the next port."""
     from flows.ops.serve import serve_forever
 
     serve_forever(port)
