@@ -14,15 +14,21 @@ help:
 	@echo "make lint      - ruff and mypy"
 	@echo "make serve     - Prefect server on 127.0.0.1:4200 and the prefect.yaml schedules (Ctrl-C stops)"
 
+# A line per step; pip shows what it collects and its download bars for the long one.
 $(STAMP): pyproject.toml constraints.txt
+	@echo "newswatch: creating $(VENV) with $(PYTHON)"
 	$(PYTHON) -m venv $(VENV)
+	@echo "newswatch: upgrading pip"
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	@echo "newswatch: installing pinned dependencies (a few minutes the first time)..."
+	$(BIN)/pip install --progress-bar on -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
+	@echo "newswatch: installed in $(VENV)"
 
 # Tests also cover the scale-out backends (DuckLake, Dask): the `scale` extra beside dev.
 $(SCALE_STAMP): $(STAMP)
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev,scale]'
+	@echo "newswatch: installing the scale extra (DuckLake, Dask) for the tests..."
+	$(BIN)/pip install --progress-bar on -c constraints.txt -e '.[dev,scale]'
 	touch $(SCALE_STAMP)
 
 run: $(STAMP)

@@ -83,6 +83,7 @@ class Settings(BaseSettings):
     allow_loopback: bool | None = None
     allow_private: bool | None = None
     topic_model: str | None = None  # the learned topic model file (default: beside the database)
+    debug: bool = False  # an internal error prints its traceback, as `newswatch --debug` does
 
     @property
     def location(self) -> Path | str:
@@ -150,6 +151,14 @@ def load_settings() -> Settings:
         raise SettingsError(problems or str(exc)) from None
 
 
+def debug_requested() -> bool:
+    """NEWSWATCH_DEBUG. Off when the environment does not read: the command reports that mistake itself."""
+    try:
+        return load_settings().debug
+    except SettingsError:
+        return False
+
+
 def pass_location_privately(location: str) -> str:
     """What to give a flow as its `db_path`: `location` with its password redacted; the location itself goes
     to the run through NEWSWATCH_DB (read by `Settings.resolve_location`), out of Prefect's records."""
@@ -177,12 +186,17 @@ def configured_prefect_api() -> str | None:
     return os.environ.get("PREFECT_API_URL") or None
 
 
-def use_prefect_api(api_url: str | None) -> None:
-    """Point this process's Prefect client at `api_url` (None: forget it)."""
+def use_prefect_api(api_url: str | None, *, dashboard: bool = True) -> None:
+    """Point this process's Prefect client at `api_url` (None: forget it). Without `dashboard` (a server that
+    stops when the command ends), Prefect prints no dashboard links: an empty PREFECT_UI_URL turns them off."""
     if api_url is None:
         os.environ.pop("PREFECT_API_URL", None)
-    else:
-        os.environ["PREFECT_API_URL"] = api_url
+        if os.environ.get("PREFECT_UI_URL") == "":
+            del os.environ["PREFECT_UI_URL"]
+        return
+    os.environ["PREFECT_API_URL"] = api_url
+    if not dashboard:
+        os.environ["PREFECT_UI_URL"] = ""
 
 
 def prefect_server_environment(port: int) -> dict[str, str]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
 from lxml import html as lxml_html
 
 FEED_TYPES = {
@@ -28,29 +30,54 @@ def _same_site(url: str, base: str) -> bool:
     return site(url) == site(base)
 
 
-def feed_links(page: str, base_url: str) -> list[str]:
-    """Candidate feed URLs a page declares or links to, declared ones first, without repeats."""
+@dataclass(frozen=True)
+class FeedLink:
+    url: str
+    title: str | None = None  # the <link title="..."> a page gives a feed it declares
+
+
+def _joined(base: str, href: str) -> str | None:
+    """`href` made absolute against `base`; None when it is not a URL (e.g. `http://[::1/rss`)."""
+    try:
+        url = urljoin(base, href.strip())
+        urlsplit(url).port  # noqa: B018  # raises for a port that is no number
+    except ValueError:
+        return None
+    return url
+
+
+def declared_feeds(page: str, base_url: str) -> list[FeedLink]:
+    """Candidate feeds a page declares (<link rel=alternate>, with their titles) or links to (feed-like
+    anchors on the same site), declared ones first, without repeats. A link that is no URL is left out."""
     try:
         doc = lxml_html.fromstring(page)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, etree.LxmlError):  # LxmlError: "Document is empty", for one
         return []
     base = doc.xpath("string(//base/@href)") or base_url
-    declared: list[str] = []
+    found: dict[str, str | None] = {}
     for link in doc.xpath("//link[@href]"):
         rel = (link.get("rel") or "").lower().split()
         kind = (link.get("type") or "").lower().split(";")[0].strip()
-        if "alternate" in rel and kind in FEED_TYPES:
-            declared.append(urljoin(base, link.get("href").strip()))
-    anchors = []
+        if "alternate" in rel and kind in FEED_TYPES and (url := _joined(base, link.get("href") or "")):
+            title = " ".join((link.get("title") or "").split())
+            found.setdefault(url, title or None)
     for a in doc.xpath("//a[@href]"):
-        href = urljoin(base, a.get("href").strip())
+        href = _joined(base, a.get("href") or "")
+        if href is None:
+            continue
+        parts = urlsplit(href)
         if (
-            urlsplit(href).scheme in {"http", "https"}
+            parts.scheme in {"http", "https"}
             and _same_site(href, base_url)
-            and FEEDISH_HREF.search(urlsplit(href).path + ("?" + urlsplit(href).query if urlsplit(href).query else ""))
+            and FEEDISH_HREF.search(parts.path + ("?" + parts.query if parts.query else ""))
         ):
-            anchors.append(href)
-    return list(dict.fromkeys(declared + anchors))
+            found.setdefault(href, None)
+    return [FeedLink(url, title) for url, title in found.items()]
+
+
+def feed_links(page: str, base_url: str) -> list[str]:
+    """The URLs of `declared_feeds`."""
+    return [link.url for link in declared_feeds(page, base_url)]
 
 
 def usual_feed_urls(base_url: str) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import io
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,11 +27,24 @@ def _entry_time(entry: Any) -> datetime | None:
     return None
 
 
+@dataclass(frozen=True)
+class ParsedFeed:
+    entries: list[FeedEntry]
+    warning: str | None  # the feed was ill-formed but still readable
+    title: str | None  # the feed's own <title>, whitespace collapsed
+
+
 def parse_feed(body: bytes, *, source: str, content_type: str | None = None) -> tuple[list[FeedEntry], str | None]:
     """Return the feed's entries and a warning if the feed was ill-formed but still readable.
 
     Raises FeedParseError when nothing usable came out of the body.
     """
+    parsed = read_feed(body, source=source, content_type=content_type)
+    return parsed.entries, parsed.warning
+
+
+def read_feed(body: bytes, *, source: str, content_type: str | None = None) -> ParsedFeed:
+    """`parse_feed`, and the feed's title. Raises FeedParseError when nothing usable came out of the body."""
     headers = {"content-type": content_type} if content_type else None
     # feedparser.parse tries bytes as a file name first and fetches a str that looks like a URL: a server
     # answering "/etc/passwd" would have that file parsed. A stream it only reads.
@@ -63,4 +77,7 @@ def parse_feed(body: bytes, *, source: str, content_type: str | None = None) -> 
         )
     if len(parsed.entries) > MAX_ENTRIES_PER_FEED:
         warning = f"feed has {len(parsed.entries)} entries; read the first {MAX_ENTRIES_PER_FEED}"
-    return entries, warning
+    feed = parsed.get("feed")
+    title = feed.get("title") if isinstance(feed, dict) else None
+    shown = " ".join(title.split()) if isinstance(title, str) else ""
+    return ParsedFeed(entries=entries, warning=warning, title=shown or None)

@@ -18,13 +18,14 @@ from flows.cli.common import (
     database_location,
     flow_location,
     open_database,
+    prefect_for_command,
     settings_or_exit,
 )
 from flows.cli.db_commands import db_app
+from flows.cli.errors import NewswatchGroup, start_command
 from flows.cli.feed_commands import backfill_warc_command, feeds_app
 from flows.cli.tag_commands import retag_command
 from flows.cli.topic_commands import tag_command, topics_app
-from flows.ops.prefect_server import prefect_api
 from flows.ops.progress import progress_display
 from flows.seed_files import seed_paths
 from flows.settings import PROJECT_ROOT, prefect_environment
@@ -36,10 +37,23 @@ if TYPE_CHECKING:
 prefect_environment()
 
 app = typer.Typer(
+    cls=NewswatchGroup,
     help="newswatch: follow India–Russia news (defence, energy, trade, tariffs) from feeds into DuckDB.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_show_locals=False,  # locals may hold a database password
 )
+
+
+@app.callback()
+def global_options(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Print the traceback of an internal error (also NEWSWATCH_DEBUG=1).")
+    ] = False,
+) -> None:
+    start_command(debug=debug)
+
+
 app.add_typer(db_app, name="db")
 app.add_typer(feeds_app, name="feeds")
 app.add_typer(topics_app, name="topics")
@@ -111,7 +125,7 @@ def run(
     if not relevance:
         del files["relevance"]
     config_or_exit(files)
-    with prefect_api() as api_url:
+    with prefect_for_command() as api_url:
         console.print(f"[dim]Prefect API {api_url}[/]")
         from flows.ingest.flow import ingest
 
@@ -178,7 +192,8 @@ app.command(name="search")(search_commands.search_command)
 
 @app.command()
 def serve(port: Annotated[int, typer.Option(help="Port of the local Prefect server on 127.0.0.1.")] = 4200) -> None:
-    """Start a Prefect server on 127.0.0.1 and run the prefect.yaml schedules here until Ctrl-C."""
+    """Start a Prefect server on 127.0.0.1 and run the prefect.yaml schedules here until Ctrl-C; serve reports/
+    on the next port."""
     from flows.ops.serve import serve_forever
 
     serve_forever(port)

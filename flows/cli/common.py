@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shlex
+import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -11,9 +13,11 @@ import duckdb
 import typer
 from rich.console import Console
 
+from flows.cli.errors import console_tracebacks_hidden, note_prefect_api
 from flows.config_check import check_files
 from flows.ops.db_lock import DatabaseBusy
 from flows.ops.open_db import open_for_reading, open_for_writing
+from flows.ops.prefect_server import chosen_prefect_api
 from flows.settings import Settings, SettingsError, load_settings, pass_location_privately
 from warehouse import backend, db
 
@@ -23,6 +27,14 @@ DbOption = Annotated[
     Path | None,
     typer.Option("--db", help="DuckDB file or ducklake: location (default: $NEWSWATCH_DB or data/newswatch.duckdb)."),
 ]
+
+
+def invoked_as() -> str:
+    """How this command line was started, for a command printed to run as it is: the `newswatch` script as
+    it was typed, else `python -m flows.cli` with this interpreter."""
+    if Path(sys.argv[0]).name == "newswatch":
+        return shlex.quote(sys.argv[0])
+    return f"{shlex.quote(sys.executable)} -m flows.cli"
 
 
 def settings_or_exit() -> Settings:
@@ -75,3 +87,14 @@ def open_database(
     except (DatabaseBusy, duckdb.IOException, backend.BackendUnavailable) as exc:
         console.print(f"[red]Cannot open {db.location_label(location)}:[/] {exc}", highlight=False)
         raise typer.Exit(1) from None
+
+
+@contextmanager
+def prefect_for_command() -> Iterator[str]:
+    """The Prefect API for a command's flow runs (flows.ops.prefect_server); their tracebacks stay off the
+    console unless debugging (flows/cli/errors.py)."""
+    with ExitStack() as stack:
+        chosen = stack.enter_context(chosen_prefect_api())
+        note_prefect_api(chosen)
+        stack.enter_context(console_tracebacks_hidden())
+        yield chosen.url

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import json
+import shlex
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from flows.cli.common import DbOption, console, database_location, flow_location, open_database, settings_or_exit
+from flows.cli.common import (
+    DbOption,
+    console,
+    database_location,
+    flow_location,
+    invoked_as,
+    open_database,
+    prefect_for_command,
+    settings_or_exit,
+)
 from warehouse import db, source_health
 
 feeds_app = typer.Typer(help="Feed health, and feed discovery.", invoke_without_command=True, no_args_is_help=False)
@@ -66,20 +77,34 @@ def feeds_table(
 @feeds_app.command("discover")
 def discover_command(url: Annotated[str, typer.Argument(help="A site's home page, e.g. https://theprint.in/")]) -> None:
     """Find the feeds and sitemaps a site offers, check each, and print \\[\\[source]] blocks for feeds.toml."""
+    import tomli_w
+
     from flows.http.client import HttpFetcher
-    from flows.ingest.discover import discover
+    from flows.ingest.discover import Discovered, discover, source_names
 
     with HttpFetcher(settings_or_exit().fetch) as fetcher:
         found = discover(fetcher, url)
     table = Table(title=f"feeds found for {url}")
-    for column in ("url", "found in", "kind", "entries", "error"):
+    for column in ("url", "title", "found in", "kind", "entries", "error"):
         table.add_column(column, overflow="fold")
-    for d in found:
-        table.add_row(d.url, d.found_in, d.kind or "-", str(d.entries), d.error or "")
+    for d in found:  # Text: what a site sends is shown as it is, never read as Rich markup
+        cells = (d.url, d.title or "", d.found_in, d.kind or "-", str(d.entries), d.error or "")
+        table.add_row(*(Text(cell) for cell in cells))
     console.print(table)
-    for d in (d for d in found if d.kind):
-        typer.echo(f'\n[[source]]\nname = "{d.url}"\nkind = "{d.kind}"\nurl = "{d.url}"')
-    if not any(d.kind for d in found):
+    refusals: dict[str, Discovered] = {}
+    for d in found:
+        if d.refused_setting:
+            refusals.setdefault(d.refused_setting, d)
+    for setting, d in refusals.items():
+        typer.echo(
+            f"{d.url}: {d.error}\n"
+            "newswatch fetches nothing from this machine or the local network unless allowed; to allow it:\n"
+            f"  {setting} {invoked_as()} feeds discover {shlex.quote(url)}"
+        )
+    readable = [d for d in found if d.kind]
+    for d, name in zip(readable, source_names(found), strict=True):
+        typer.echo("\n[[source]]\n" + tomli_w.dumps({"name": name, "kind": d.kind, "url": d.url}).rstrip())
+    if not readable:
         raise typer.Exit(1)
 
 
@@ -90,9 +115,7 @@ def backfill_warc_command(
     relevance: Annotated[bool, typer.Option(help="Keep only pages that match seeds/relevance.toml.")] = True,
 ) -> None:
     """Backfill articles from WARC files, such as CC-NEWS, through the same extract/dedup/tag path."""
-    from flows.ops.prefect_server import prefect_api
-
-    with prefect_api():
+    with prefect_for_command():
         from flows.backfill import backfill_warc
 
         summary = backfill_warc(

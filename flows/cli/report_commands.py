@@ -8,8 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from flows.cli.common import DbOption, console, database_location, flow_location
-from flows.ops.prefect_server import prefect_api
+from flows.cli.common import DbOption, console, database_location, flow_location, prefect_for_command
 from flows.ops.progress import progress_display
 from flows.report.periods import parse_since
 
@@ -28,7 +27,7 @@ def report_command(
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--since") from None
     path = database_location(db_path)
-    with prefect_api() as api_url:
+    with prefect_for_command() as api_url:
         console.print(f"[dim]Prefect API {api_url}[/]")
         from flows.report.flow import report
 

@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -110,19 +111,25 @@ def _using(api_url: str) -> Iterator[str]:
         use_prefect_api(None)
 
 
+@dataclass(frozen=True)
+class ChosenApi:
+    url: str
+    own_server: bool  # started for this command alone: it stops, and its dashboard with it, when the command ends
+
+
 @contextmanager
-def prefect_api() -> Iterator[str]:
-    """Yield the API URL to use: the configured one, else the running `make serve` server's, else one
-    started for this command alone."""
+def chosen_prefect_api() -> Iterator[ChosenApi]:
+    """The API to use: the configured one, else the running `make serve` server's, else one started for this
+    command alone."""
     prefect_environment()
     configured = configured_prefect_api()
     if configured:
-        yield configured
+        yield ChosenApi(configured, own_server=False)
         return
     served = serving_api()
     if served:
         with _using(served):
-            yield served
+            yield ChosenApi(served, own_server=False)
         return
     port = free_port()
     api_url = f"http://127.0.0.1:{port}/api"
@@ -130,9 +137,17 @@ def prefect_api() -> Iterator[str]:
     proc = start_server(port, log_path)
     try:
         wait_healthy(api_url, proc, log_path)
-        use_prefect_api(api_url)
-        yield api_url
+        # Its dashboard stops with it, so a "View at" link Prefect printed would be dead by the time it is read.
+        use_prefect_api(api_url, dashboard=False)
+        yield ChosenApi(api_url, own_server=True)
     finally:
         drain_prefect_queues()
         use_prefect_api(None)
         stop_server(proc)
+
+
+@contextmanager
+def prefect_api() -> Iterator[str]:
+    """The URL of the API `chosen_prefect_api` picks, for as long as it is in use."""
+    with chosen_prefect_api() as chosen:
+        yield chosen.url

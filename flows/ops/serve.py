@@ -1,4 +1,5 @@
-"""`make serve`: one machine runs the prefect.yaml schedules with `prefect.serve`, beside a local server.
+"""`make serve`: one machine runs the prefect.yaml schedules with a Prefect runner, beside a local server,
+and serves the reports folder over HTTP (flows/ops/report_server.py).
 
 The deployments are built from prefect.yaml itself, so the one-machine schedules and the work-pool
 deployments stay the same.
@@ -6,7 +7,11 @@ deployments stay the same.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
+import shlex
+import sys
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -14,7 +19,15 @@ from typing import Any
 
 import yaml
 
-from flows.settings import PREFECT_YAML, PROJECT_ROOT, configured_prefect_api, prefect_home, use_prefect_api
+from flows.ops.report_server import ReportServer, reports_port
+from flows.settings import (
+    DEFAULT_REPORTS_DIR,
+    PREFECT_YAML,
+    PROJECT_ROOT,
+    configured_prefect_api,
+    prefect_home,
+    use_prefect_api,
+)
 
 DEFAULT_PORT = 4200
 
@@ -117,14 +130,56 @@ def runner_deployments(specs: list[DeploymentSpec]) -> list[Any]:
     return deployments
 
 
+def trigger_commands(api_url: str, deployments: list[Any]) -> list[str]:
+    """A shell command per served deployment that starts a run of it now, as printed: Prefect's own CLI (by
+    its full path: the virtualenv need not be active) pointed at this server."""
+    prefect_bin = Path(sys.executable).with_name("prefect")
+    return [
+        f"PREFECT_API_URL={shlex.quote(api_url)} {shlex.quote(str(prefect_bin))} deployment run "
+        + shlex.quote(f"{deployment.flow_name}/{deployment.name}")
+        for deployment in deployments
+    ]
+
+
+def _run_deployments(deployments: list[Any], api_url: str) -> None:
+    """What `prefect.serve` does, with our own start message: it names the deployments in a command that
+    runs as printed (Prefect's says `prefect deployment run [DEPLOYMENT_NAME]`)."""
+    from prefect.exceptions import TerminationSignal
+    from prefect.runner import Runner
+
+    runner = Runner(pause_on_shutdown=True)
+    for deployment in deployments:
+        runner.add_deployment(deployment)  # registers it with the API before the commands are printed
+    print("Serving the prefect.yaml deployments. To start a run now, from any shell:", flush=True)
+    for command in trigger_commands(api_url, deployments):
+        print(f"  {command}", flush=True)
+    try:
+        asyncio.run(runner.start())
+    except (KeyboardInterrupt, TerminationSignal) as exc:
+        print(f"newswatch serve: {type(exc).__name__}, stopping", flush=True)
+
+
+def _serve_reports(api_url: str) -> ReportServer | None:
+    port = reports_port(api_url)
+    if port is None:
+        return None
+    try:
+        server = ReportServer(DEFAULT_REPORTS_DIR, port)
+    except OSError as exc:
+        print(f"Reports are not served over HTTP: 127.0.0.1:{port}: {exc.strerror or exc}", flush=True)
+        return None
+    print(f"Reports ({DEFAULT_REPORTS_DIR}): {server.url}/latest.html", flush=True)
+    return server
+
+
 def serve_forever(port: int = DEFAULT_PORT) -> None:
     """Start (or reuse) the API on 127.0.0.1 and serve every prefect.yaml deployment until interrupted."""
     from flows.ops.prefect_server import prefect_environment, start_server, stop_server, wait_healthy
 
     prefect_environment()
-    configured = configured_prefect_api()
+    api_url = configured_prefect_api()
     proc = None
-    if not configured:
+    if not api_url:
         api_url = f"http://127.0.0.1:{port}/api"
         log_path = prefect_home() / "server.log"
         proc = start_server(port, log_path)
@@ -132,9 +187,8 @@ def serve_forever(port: int = DEFAULT_PORT) -> None:
         use_prefect_api(api_url)
         print(f"Prefect dashboard: http://127.0.0.1:{port}  (server log: {log_path})", flush=True)
     try:
-        from prefect import serve
-
-        serve(*runner_deployments(read_deployments()))
+        with _serve_reports(api_url) or nullcontext():
+            _run_deployments(runner_deployments(read_deployments()), api_url)
     finally:
         if proc is not None:
             stop_server(proc)

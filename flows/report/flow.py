@@ -11,11 +11,13 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.settings import PREFECT_API_URL
 
 from flows.ops import progress
 from flows.ops.db_lock import hold_database
 from flows.ops.log_redaction import redact_run_logs
 from flows.ops.open_db import open_for_reading, reading_location
+from flows.ops.report_server import served_report_url
 from flows.report.digest import render_markdown, story_table_rows
 from flows.report.periods import parse_since
 from flows.report.render import render_html
@@ -68,11 +70,15 @@ def publish(data: ReportData, files: ReportFiles) -> None:
         table=story_table_rows(data),
         description="Top stories per topic: outlets, articles, last update",
     )
+    file_link = files.html.resolve().as_uri()
+    # Over HTTP while `make serve` serves the reports folder; the file:// address always.
+    http_link = served_report_url(files.html, PREFECT_API_URL.value())
     create_link_artifact(
         key="newswatch-report-html",
-        link=files.html.resolve().as_uri(),
+        link=http_link or file_link,
         link_text=files.html.name,
-        description="The HTML report with charts, on the machine that ran the flow",
+        # as_uri() percent-encodes every character that could end a Markdown link
+        description=f"The HTML report with charts. On the machine that ran the flow: [{files.html.name}]({file_link})",
     )
 
 

@@ -129,10 +129,10 @@ def test_the_run_command_hands_the_flow_a_redacted_location(monkeypatch: pytest.
         raise Stop
 
     monkeypatch.setenv("NEWSWATCH_DB", "")
-    monkeypatch.setattr(cli_app, "prefect_api", lambda: nullcontext("http://127.0.0.1:9/api"))
+    monkeypatch.setattr(cli_app, "prefect_for_command", lambda: nullcontext("http://127.0.0.1:9/api"))
     monkeypatch.setattr(ingest_module, "ingest", fake_ingest)
     location = f"ducklake:postgres:dbname=nw host=127.0.0.1 password={SECRET}"
-    result = CliRunner().invoke(cli_app.app, ["run", "--db", location, "--no-live"])
+    result = CliRunner().invoke(cli_app.app, ["--debug", "run", "--db", location, "--no-live"])  # Stop raised
     assert isinstance(result.exception, Stop)
     assert given["db_path"] == "ducklake:postgres:dbname=nw host=127.0.0.1 password=***"
     assert given["environment"] == location
