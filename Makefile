@@ -14,6 +14,11 @@ help:
 	@echo "make lint      - ruff and mypy"
 	@echo "make serve     - Prefect server on 127.0.0.1:4200 and the prefect.yaml schedules (Ctrl-C stops)"
 
+# The dependencies pyproject.toml lists, with the extras named: pip installs them with its progress shown,
+# then newswatch itself, without the notice setuptools prints for every editable install (pip shows it even
+# with --quiet), so the first run prints no setuptools warning.
+DEPENDENCIES = $(BIN)/python -c 'import sys, tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print("\n".join(p["dependencies"] + [d for extra in sys.argv[1:] for d in p["optional-dependencies"][extra]]))'
+
 # A line per step; pip shows what it collects and its download bars for the long one.
 $(STAMP): pyproject.toml constraints.txt
 	@echo "newswatch: creating $(VENV) with $(PYTHON)"
@@ -21,14 +26,17 @@ $(STAMP): pyproject.toml constraints.txt
 	@echo "newswatch: upgrading pip"
 	$(BIN)/pip install --quiet --upgrade pip
 	@echo "newswatch: installing pinned dependencies (a few minutes the first time)..."
-	$(BIN)/pip install --progress-bar on -c constraints.txt -e '.[dev]'
+	$(DEPENDENCIES) dev > $(VENV)/requirements.txt
+	$(BIN)/pip install --progress-bar on -c constraints.txt -r $(VENV)/requirements.txt
+	PYTHONWARNINGS='ignore:Editable installation:UserWarning' $(BIN)/pip install --quiet --no-deps -c constraints.txt -e .
 	touch $(STAMP)
 	@echo "newswatch: installed in $(VENV)"
 
 # Tests also cover the scale-out backends (DuckLake, Dask): the `scale` extra beside dev.
 $(SCALE_STAMP): $(STAMP)
 	@echo "newswatch: installing the scale extra (DuckLake, Dask) for the tests..."
-	$(BIN)/pip install --progress-bar on -c constraints.txt -e '.[dev,scale]'
+	$(DEPENDENCIES) dev scale > $(VENV)/requirements-scale.txt
+	$(BIN)/pip install --progress-bar on -c constraints.txt -r $(VENV)/requirements-scale.txt
 	touch $(SCALE_STAMP)
 
 run: $(STAMP)

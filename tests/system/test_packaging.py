@@ -61,6 +61,33 @@ def test_the_first_make_run_says_what_it_installs_and_lets_pip_show_progress(tmp
     said = [line for line in steps if line.startswith("echo ")]
     assert any("creating .venv" in line for line in said), steps
     assert any("installing pinned dependencies" in line and "minutes" in line for line in said), steps
-    (install,) = [line for line in steps if "-e '.[dev]'" in line]
+    (install,) = [line for line in steps if "-r .venv/requirements.txt" in line]
     assert "--quiet" not in install and "-q " not in install and "--progress-bar on" in install
     assert steps.index(next(line for line in said if "installing pinned" in line)) < steps.index(install)
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_the_first_make_run_lists_the_pinned_dependencies_and_installs_newswatch_without_a_warning(
+    tmp_path: Path,
+) -> None:
+    source = project_copy(tmp_path / "src")
+    steps = subprocess.run(["make", "-n", "run"], cwd=source, capture_output=True, text=True, timeout=60)
+    lines = steps.stdout.splitlines()
+    (listing,) = [line for line in lines if "> .venv/requirements.txt" in line]
+    (project,) = [line for line in lines if line.endswith("-e .")]
+    venv = source / ".venv"
+    venv.mkdir()
+    listing = listing.replace(".venv/bin/python", sys.executable)
+    listed = subprocess.run(["bash", "-c", listing], cwd=source, capture_output=True, text=True, timeout=60)
+    assert listed.returncode == 0, listed.stderr
+    requirements = (venv / "requirements.txt").read_text().split()
+    assert "prefect==3.8.8" in requirements and any(r.startswith("pytest==") for r in requirements)
+    # The Makefile's own line, into a scratch prefix, with the build tools this venv already has (offline).
+    target = tmp_path / "site"
+    quiet_editable = project.replace(".venv/bin/pip", f"{sys.executable} -m pip").replace(
+        "-e .", f"--no-build-isolation --no-index --prefix {target} -e ."
+    )
+    built = subprocess.run(["bash", "-c", quiet_editable], cwd=source, capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr
+    said = built.stdout + built.stderr
+    assert not PYTHON_WARNING.search(said) and "Editable installation" not in said, said
