@@ -7,6 +7,7 @@ it, then published to the read copy); the pages themselves never write.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -68,7 +69,12 @@ def start_in_background(app: FastAPI, port: int, *, wait_s: float = START_WAIT_S
     """Serve `app` from a daemon thread; the stop function once it listens, None when it could not start
     (uvicorn has logged why, e.g. the port is taken)."""
     server = uvicorn.Server(_config(app, port, quiet=True))
-    thread = threading.Thread(target=server.run, name="story-browser", daemon=True)
+
+    def run() -> None:
+        with contextlib.suppress(SystemExit):  # uvicorn's answer to a port it cannot listen on, after it logged why
+            server.run()
+
+    thread = threading.Thread(target=run, name="story-browser", daemon=True)
     thread.start()
     deadline = time.monotonic() + wait_s
     while not server.started and thread.is_alive() and time.monotonic() < deadline:

@@ -21,6 +21,7 @@ MAX_QUERY_CHARS = 500
 FIELDS = ("q", "topic", "outlet", "lang", "since", "until")
 
 COPY_KINDS = {"exact": "exact copy", "title": "same headline and lead", "near": "near copy"}
+PAGE_NUMBER = re.compile(r"^[0-9]{1,6}$")  # ASCII digits: str.isdigit() also passes "²", which int() refuses
 EVIDENCE = re.compile(r"^(?P<term>.+)@(?P<place>title|lead|body)x(?P<count>\d+)$")
 
 
@@ -88,7 +89,7 @@ def parse_form(params: Mapping[str, str], choices: FilterChoices, now: datetime)
         errors.append(f"since: {since:%Y-%m-%d} is after until {until:%Y-%m-%d}")
     page = 1
     if values["page"]:
-        if values["page"].isdigit() and 1 <= int(values["page"]) <= MAX_PAGE:
+        if PAGE_NUMBER.match(values["page"]) and 1 <= int(values["page"]) <= MAX_PAGE:
             page = int(values["page"])
         else:
             errors.append(f"page: a number from 1 to {MAX_PAGE}")
