@@ -13,9 +13,9 @@ from typing import Any
 
 import duckdb
 from fastapi import FastAPI, Request, Response
+from fastapi.middleware.trustedhost import TrustedHostMiddleware
 from fastapi.responses import HTMLResponse
 from starlette.exceptions import HTTPException
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from flows.browser import pages, views
 from flows.ops.open_db import open_for_reading, reading_location
