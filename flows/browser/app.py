@@ -24,7 +24,7 @@ from warehouse import backend, browser_hits, db, fulltext
 from warehouse import browser_queries as bq
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
-READ_METHODS = frozenset({"GET", "HEAD"})
+READ_METHODS = ("GET", "HEAD")
 # Defence in depth beside autoescape: no script, frame or outside resource runs, whatever a page held.
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -140,7 +140,7 @@ def create_app(
             notes.append(f"Only the {SEARCH_POOL} best-matching stories are listed: narrow the search.")
         return tuple(h.story_id for h in hits), {h.story_id: h.score for h in hits}, notes
 
-    @app.get("/", response_class=HTMLResponse)
+    @app.api_route("/", methods=list(READ_METHODS), response_class=HTMLResponse)
     def story_list(request: Request) -> HTMLResponse:
         with reading() as con:
             choices = bq.filter_choices(con)
@@ -180,7 +180,7 @@ def create_app(
         )
         return HTMLResponse(html, status_code=400 if form.errors else 200)
 
-    @app.get("/story/{story_id}", response_class=HTMLResponse)
+    @app.api_route("/story/{story_id}", methods=list(READ_METHODS), response_class=HTMLResponse)
     def story_page(story_id: str) -> HTMLResponse:
         with reading() as con:
             story = bq.story_summary(con, story_id) if len(story_id) <= MAX_STORY_ID_CHARS else None
@@ -196,13 +196,13 @@ def create_app(
             )
         return HTMLResponse(html)
 
-    @app.get("/watches", response_class=HTMLResponse)
+    @app.api_route("/watches", methods=list(READ_METHODS), response_class=HTMLResponse)
     def watch_hits_page() -> HTMLResponse:
         with reading() as con:
             hits = browser_hits.watch_hits(con)
         return HTMLResponse(page("watches.html", hits=hits))
 
-    @app.get("/sources", response_class=HTMLResponse)
+    @app.api_route("/sources", methods=list(READ_METHODS), response_class=HTMLResponse)
     def sources_page() -> HTMLResponse:
         with reading() as con:
             sources = bq.source_health(con)

@@ -185,6 +185,7 @@ def test_the_browser_takes_no_writes(client: TestClient) -> None:
         refused = client.request(method, "/")
         assert refused.status_code == 405 and refused.headers["allow"] == "GET, HEAD", method
     assert client.post("/story/x").status_code == 405
+    assert client.head("/").status_code == 200 and client.head("/story/x").status_code == 404
     page = client.get("/")
     assert "default-src 'none'" in page.headers["content-security-policy"]  # and no script would run
     assert "<script" not in page.text.lower()
