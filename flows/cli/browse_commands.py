@@ -28,5 +28,5 @@ def browse_command(
     if refresh_index:
         console.print(refresh_search_index(location, settings.warehouse), highlight=False)
     port = port or settings.browser_port
-    console.print(f"Story browser: http://{BROWSER_HOST}:{port}  (Ctrl-C stops it)", highlight=False)
+    console.print(f"Starting the story browser at http://{BROWSER_HOST}:{port} (Ctrl-C stops it)", highlight=False)
     run_browser(location, settings.warehouse, port)
