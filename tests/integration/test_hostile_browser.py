@@ -142,3 +142,14 @@ def test_a_watch_hits_table_of_any_shape_is_read_as_text(db_path: Path) -> None:
     _assert_inert(hits.text)
     assert "&lt;img src=x onerror=alert(1)&gt;</th>" in hits.text
     assert "No watch has matched this story." in story.text  # hits name no story, so none is this one's
+
+
+def test_a_file_that_is_no_newswatch_warehouse_gets_one_line_not_a_traceback(tmp_path: Path) -> None:
+    other = tmp_path / "other.duckdb"
+    duckdb.connect(str(other)).close()  # a DuckDB file with none of the warehouse's tables or views
+    with TestClient(create_app(other, WarehouseOptions()), base_url="http://127.0.0.1") as c:
+        page = c.get("/")
+    assert page.status_code == 500
+    problem = page.text.split('<p id="problem">', 1)[1].split("</p>", 1)[0]
+    assert problem.startswith(f"Reading {other} failed: Catalog Error") and "\n" not in problem
+    assert "Traceback" not in page.text
