@@ -12,7 +12,7 @@ help:
 	@echo "make test      - install dev deps, lint, and run every test tier (unit, integration, system)"
 	@echo "make test-fast - the unit tier only (tests/unit: pure functions, no server or database; under a minute)"
 	@echo "make lint      - ruff and mypy"
-	@echo "make serve     - Prefect server on 127.0.0.1:4200 and the prefect.yaml schedules (Ctrl-C stops)"
+	@echo "make serve     - Prefect server on 127.0.0.1:4200, the prefect.yaml schedules, the story browser on 127.0.0.1:8400"
 
 # The dependencies pyproject.toml lists, with the extras named: pip installs them with its progress shown,
 # then newswatch itself, without the notice setuptools prints for every editable install (pip shows it even

@@ -11,7 +11,7 @@ import os
 import socket
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from flows.http.records import FetchSettings
@@ -29,6 +29,9 @@ DEFAULT_DB_FILE = PROJECT_ROOT / "data" / "newswatch.duckdb"
 DEFAULT_REPORTS_DIR = PROJECT_ROOT / "reports"
 PREFECT_YAML = PROJECT_ROOT / "prefect.yaml"
 DEFAULT_PREFECT_HOME = PROJECT_ROOT / ".prefect"
+# The story browser (flows/browser/) listens on the loopback interface only.
+BROWSER_HOST = "127.0.0.1"
+DEFAULT_BROWSER_PORT = 8400
 
 # FetchSettings fields that NEWSWATCH_<FIELD> overrides; the others are fixed by the code.
 HTTP_FIELDS = (
@@ -84,6 +87,7 @@ class Settings(BaseSettings):
     allow_private: bool | None = None
     topic_model: str | None = None  # the learned topic model file (default: beside the database)
     debug: bool = False  # an internal error prints its traceback, as `newswatch --debug` does
+    browser_port: int = Field(default=DEFAULT_BROWSER_PORT, ge=1, le=65535)  # the story browser's, on 127.0.0.1
 
     @property
     def location(self) -> Path | str:
@@ -103,6 +107,11 @@ class Settings(BaseSettings):
         if self.db and redact(self.db) == given:
             return self.location
         raise SettingsError(f"{given}: its password is redacted; set NEWSWATCH_DB to the location with the password")
+
+    @property
+    def browser_url(self) -> str:
+        """Where the story browser answers when it runs (`newswatch browse`, `make serve`)."""
+        return f"http://{BROWSER_HOST}:{self.browser_port}"
 
     @property
     def db_file(self) -> Path:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from flows.cli import report_commands, search_commands
+from flows.cli import browse_commands, report_commands, search_commands
 from flows.cli.common import (
     DbOption,
     config_or_exit,
@@ -188,15 +188,26 @@ def check_config(
 
 app.command(name="report")(report_commands.report_command)
 app.command(name="search")(search_commands.search_command)
+app.command(name="browse")(browse_commands.browse_command)
 
 
 @app.command()
-def serve(port: Annotated[int, typer.Option(help="Port of the local Prefect server on 127.0.0.1.")] = 4200) -> None:
-    """Start a Prefect server on 127.0.0.1 and run the prefect.yaml schedules here until Ctrl-C; serve reports/
-    on the next port."""
+def serve(
+    port: Annotated[int, typer.Option(help="Port of the local Prefect server on 127.0.0.1.")] = 4200,
+    browser_port: Annotated[
+        int | None,
+        typer.Option(
+            min=1, max=65535, help="Story browser port on 127.0.0.1 (default: $NEWSWATCH_BROWSER_PORT, 8400)."
+        ),
+    ] = None,
+    browser: Annotated[bool, typer.Option(help="Start the story browser beside the Prefect server.")] = True,
+) -> None:
+    """Start a Prefect server on 127.0.0.1, run the prefect.yaml schedules here, serve reports/ on the next
+    port, and start the story browser beside them, until Ctrl-C."""
     from flows.ops.serve import serve_forever
 
-    serve_forever(port)
+    settings_or_exit()
+    serve_forever(port, browser_port=browser_port, browser=browser)
 
 
 @app.command()

@@ -172,8 +172,10 @@ def _serve_reports(api_url: str) -> ReportServer | None:
     return server
 
 
-def serve_forever(port: int = DEFAULT_PORT) -> None:
-    """Start (or reuse) the API on 127.0.0.1 and serve every prefect.yaml deployment until interrupted."""
+def serve_forever(port: int = DEFAULT_PORT, *, browser_port: int | None = None, browser: bool = True) -> None:
+    """Start (or reuse) the API on 127.0.0.1 and serve every prefect.yaml deployment until interrupted; beside
+    them, the story browser (flows/browser/) on `browser_port` (default: the configured one)."""
+    from flows.browser.server import start_story_browser
     from flows.ops.prefect_server import prefect_environment, start_server, stop_server, wait_healthy
 
     prefect_environment()
@@ -186,9 +188,14 @@ def serve_forever(port: int = DEFAULT_PORT) -> None:
         wait_healthy(api_url, proc, log_path)
         use_prefect_api(api_url)
         print(f"Prefect dashboard: http://127.0.0.1:{port}  (server log: {log_path})", flush=True)
+    stop_browser = None
     try:
+        if browser:
+            stop_browser = start_story_browser(browser_port)
         with _serve_reports(api_url) or nullcontext():
             _run_deployments(runner_deployments(read_deployments()), api_url)
     finally:
+        if stop_browser is not None:
+            stop_browser()
         if proc is not None:
             stop_server(proc)

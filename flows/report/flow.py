@@ -44,11 +44,11 @@ def collect(
 
 
 @task(name="write-report-files", cache_policy=NO_CACHE)
-def write_files(data: ReportData, out_dir: Path, location: Path | str) -> ReportFiles:
+def write_files(data: ReportData, out_dir: Path, location: Path | str, browser_url: str | None = None) -> ReportFiles:
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = f"{data.until:%Y-%m-%d}"
     files = ReportFiles(html=out_dir / f"report-{stamp}.html", markdown=out_dir / f"digest-{stamp}.md")
-    html = render_html(data, generated_at=datetime.now(), database=db.location_label(location))
+    html = render_html(data, generated_at=datetime.now(), database=db.location_label(location), browser_url=browser_url)
     markdown = render_markdown(data)
     files.html.write_text(html, encoding="utf-8")
     files.markdown.write_text(markdown, encoding="utf-8")
@@ -106,7 +106,7 @@ def report(
     with hold_database(Path(location), "report", wait_s=lock_wait_s) if unpublished else nullcontext():
         data = collect(location, env.warehouse, start, until, per_topic)
     progress.advance(STAGE)
-    files = write_files(data, Path(out_dir) if out_dir else DEFAULT_REPORTS_DIR, location)
+    files = write_files(data, Path(out_dir) if out_dir else DEFAULT_REPORTS_DIR, location, env.browser_url)
     progress.advance(STAGE)
     publish(data, files)
     progress.advance(STAGE, 2)

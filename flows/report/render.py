@@ -42,10 +42,17 @@ def _carried_by(s: StoryRow) -> str:
     return f'{names}; <span class="muted">also in {SEED_CORPUS}</span>'
 
 
-def _story_table(stories: list[StoryRow]) -> str:
+def _story_page(story: StoryRow, browser_url: str | None) -> str:
+    """The story's page in the story browser, when the report knows where it runs."""
+    if browser_url is None:
+        return ""
+    return f' <a class="story-page" href="{escape(browser_url)}/story/{escape(story.story_id)}">story page</a>'
+
+
+def _story_table(stories: list[StoryRow], browser_url: str | None) -> str:
     rows = "".join(
         "<tr>"
-        f"<td>{_link(s.url, s.title or s.url)}</td>"
+        f"<td>{_link(s.url, s.title or s.url)}{_story_page(s, browser_url)}</td>"
         f'<td class="date">{s.story_date:%Y-%m-%d} <span class="muted">{s.date_source}</span></td>'
         f'<td class="num">{s.outlets}</td>'
         f"<td>{_carried_by(s)}</td>"
@@ -155,7 +162,8 @@ def _entities(data: ReportData) -> list[str]:
     return [_figure("chart-entities", svg, caption)]
 
 
-def render_html(data: ReportData, *, generated_at: datetime, database: str) -> str:
+def render_html(data: ReportData, *, generated_at: datetime, database: str, browser_url: str | None = None) -> str:
+    """`browser_url`: where the story browser runs; each story then links to its page there."""
     parts = [
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -171,8 +179,13 @@ def render_html(data: ReportData, *, generated_at: datetime, database: str) -> s
     grouped = stories_by_topic(data)
     if not grouped:
         parts.append('<p class="muted">Nothing to list for this period.</p>')
+    if grouped and browser_url is not None:
+        parts.append(
+            f'<p class="muted">"story page" opens a story\'s timeline, copies and evidence in the story browser at '
+            f"{escape(browser_url)}, while it runs (<code>make serve</code> or <code>newswatch browse</code>).</p>"
+        )
     for topic, stories in grouped.items():
-        parts.append(f'<h3 id="topic-{escape(topic)}">{escape(topic)}</h3>{_story_table(stories)}')
+        parts.append(f'<h3 id="topic-{escape(topic)}">{escape(topic)}</h3>{_story_table(stories, browser_url)}')
     parts.append(
         '<p class="muted">Date: the earliest publication date of the story\'s articles ("published"), else the '
         'day newswatch first saw it ("first seen"). Outlets leave out the seed corpus.</p>'
