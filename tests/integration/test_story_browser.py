@@ -225,19 +225,20 @@ def test_serve_runs_the_browser_beside_the_schedules_and_stops_it_with_them(
     warehouse: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import httpx
-    import prefect
 
+    from flows.ops import serve as serve_module
     from flows.ops.prefect_server import free_port
     from flows.ops.serve import serve_forever
 
     port = free_port()
     seen: dict[str, object] = {}
 
-    def schedules_served(*deployments: object) -> None:  # stands in for prefect.serve, which runs until Ctrl-C
+    def schedules_served(deployments: list[object], api_url: str) -> None:  # runs until Ctrl-C, in life
         seen["deployments"] = {getattr(d, "name", None) for d in deployments}
         seen["page"] = httpx.get(f"http://127.0.0.1:{port}/", timeout=10).text
 
-    monkeypatch.setattr(prefect, "serve", schedules_served)
+    monkeypatch.setattr(serve_module, "_run_deployments", schedules_served)
+    monkeypatch.setattr(serve_module, "_serve_reports", lambda api_url: None)  # tests/system cover that server
     monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")  # a server is configured: none is started
     monkeypatch.setenv("NEWSWATCH_DB", str(warehouse))
     serve_forever(browser_port=port)
