@@ -27,6 +27,7 @@ CORPUS_DIR = SEEDS_DIR / "corpus"
 CAPTURE_DIR = SEEDS_DIR / "capture"
 DEFAULT_DB_FILE = PROJECT_ROOT / "data" / "newswatch.duckdb"
 DEFAULT_REPORTS_DIR = PROJECT_ROOT / "reports"
+DEFAULT_ATOM_DIR = DEFAULT_REPORTS_DIR / "feeds"  # the topics' and watches' Atom feeds, after each run
 PREFECT_YAML = PROJECT_ROOT / "prefect.yaml"
 DEFAULT_PREFECT_HOME = PROJECT_ROOT / ".prefect"
 # The story browser (flows/browser/) listens on the loopback interface only.
@@ -73,6 +74,7 @@ class Settings(BaseSettings):
     dask_address: str | None = None
     worker_id: str | None = None
     loopback_only: bool = False
+    atom_dir: Path | None = None  # where each run writes the Atom feeds (default reports/feeds)
     user_agent: str | None = None
     connect_timeout: float | None = None
     read_timeout: float | None = None
@@ -112,6 +114,10 @@ class Settings(BaseSettings):
     def browser_url(self) -> str:
         """Where the story browser answers when it runs (`newswatch browse`, `make serve`)."""
         return f"http://{BROWSER_HOST}:{self.browser_port}"
+
+    @property
+    def atom_directory(self) -> Path:
+        return self.atom_dir or DEFAULT_ATOM_DIR
 
     @property
     def db_file(self) -> Path:

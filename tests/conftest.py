@@ -9,7 +9,10 @@ Each test lives in one tier directory, and that directory is its marker (`pytest
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -24,6 +27,9 @@ os.environ["NEWSWATCH_LOOPBACK_ONLY"] = "1"
 os.environ["NEWSWATCH_MIN_INTERVAL"] = "0.01"
 os.environ["NEWSWATCH_BACKOFF_BASE"] = "0.01"
 os.environ.pop("PREFECT_API_URL", None)
+# Every run writes Atom feeds; a test's runs must not overwrite the checkout's reports/feeds/.
+os.environ["NEWSWATCH_ATOM_DIR"] = tempfile.mkdtemp(prefix="newswatch-test-feeds-")
+atexit.register(shutil.rmtree, os.environ["NEWSWATCH_ATOM_DIR"], ignore_errors=True)
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 

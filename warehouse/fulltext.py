@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 INDEX_NAME = "fts_main_articles"
 # Letters and digits of any script stay in the index (the extension's default keeps only a-z).
@@ -57,6 +60,35 @@ def load_fts(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"LOAD '{fts_extension_path()}'")
 
 
+@contextmanager
+def scratch_index(rows: pa.Table) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory `articles` table of `rows` (article_id, title, body and any other columns) under the
+    same index as the warehouse's: a few stories are matched as search would, without rebuilding the
+    warehouse's index (which covers every article) or writing to the warehouse."""
+    con = duckdb.connect()
+    try:
+        load_fts(con)
+        con.register("_scratch_rows", rows)
+        con.execute("CREATE TABLE articles AS SELECT * FROM _scratch_rows")
+        con.unregister("_scratch_rows")
+        create_index(con)
+        yield con
+    finally:
+        con.close()
+
+
+def all_words(con: duckdb.DuckDBPyConnection, text: str) -> list[str]:
+    """The words of `text` that the index in `con` can find, as it splits them (stopwords left out, before
+    stemming): what a query must contain all of (`match_bm25(..., conjunctive := 1)` counts stopwords too,
+    so a query with one would match nothing)."""
+    row = con.execute(
+        f"SELECT coalesce(list(w), []) FROM (SELECT unnest({INDEX_NAME}.tokenize(?)) AS w)"
+        f" WHERE w <> '' AND w NOT IN (SELECT sw FROM {INDEX_NAME}.stopwords)",
+        [text],
+    ).fetchone()
+    return list(row[0]) if row else []
+
+
 def _corpus_state(con: duckdb.DuckDBPyConnection) -> tuple[int, datetime | None]:
     row = con.execute("SELECT count(*), max(first_seen_at) FROM articles").fetchone()
     assert row is not None
@@ -74,14 +106,19 @@ def index_is_current(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(has_schema and has_schema[0]) and row is not None and (row[0], row[1]) == (count, newest)
 
 
-def build_index(con: duckdb.DuckDBPyConnection) -> int:
-    """(Re)build the index over title and body of every article; returns how many articles it covers."""
-    load_fts(con)
-    count, newest = _corpus_state(con)
+def create_index(con: duckdb.DuckDBPyConnection) -> None:
+    """The index over title and body of the `articles` table in `con`: the warehouse's, or a scratch one."""
     con.execute(
         "PRAGMA create_fts_index('articles', 'article_id', 'title', 'body', stemmer = 'porter',"
         f" stopwords = 'english', ignore = '{TOKEN_IGNORE}', strip_accents = 1, lower = 1, overwrite = 1)"
     )
+
+
+def build_index(con: duckdb.DuckDBPyConnection) -> int:
+    """(Re)build the index over title and body of every article; returns how many articles it covers."""
+    load_fts(con)
+    count, newest = _corpus_state(con)
+    create_index(con)
     con.execute(
         "INSERT INTO search_index_state (index_name, articles, newest_seen, built_at) VALUES (?, ?, ?, ?)"
         " ON CONFLICT (index_name) DO UPDATE SET articles = excluded.articles,"

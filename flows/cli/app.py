@@ -26,6 +26,7 @@ from flows.cli.errors import NewswatchGroup, start_command
 from flows.cli.feed_commands import backfill_warc_command, feeds_app
 from flows.cli.tag_commands import retag_command
 from flows.cli.topic_commands import tag_command, topics_app
+from flows.cli.watch_commands import watch_app
 from flows.ops.progress import progress_display
 from flows.seed_files import seed_paths
 from flows.settings import PROJECT_ROOT, prefect_environment
@@ -58,6 +59,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(feeds_app, name="feeds")
 app.add_typer(topics_app, name="topics")
 app.command(name="tag")(tag_command)
+app.add_typer(watch_app, name="watch")
 app.command(name="backfill-warc")(backfill_warc_command)
 
 
@@ -87,6 +89,8 @@ def _print_summary(summary: RunSummary, seconds: float) -> None:
     table.add_row("duplicates by kind", ", ".join(f"{k}={v}" for k, v in sorted(dups.items())) or "none")
     tags = summary.tags
     table.add_row("tags", ", ".join(f"{k}={v}" for k, v in sorted(tags.items())) or "none")
+    spikes = ", ".join(summary.topic_spikes) or "none"
+    table.add_row("watch alerts / topic spikes", f"{summary.watch_alerts} / {spikes}")
     totals = summary.totals
     table.add_row(
         "database totals",

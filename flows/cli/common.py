@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import shlex
 import sys
 from collections.abc import Iterator
@@ -18,7 +19,8 @@ from flows.config_check import check_files
 from flows.ops.db_lock import DatabaseBusy
 from flows.ops.open_db import open_for_reading, open_for_writing
 from flows.ops.prefect_server import chosen_prefect_api
-from flows.settings import Settings, SettingsError, load_settings, pass_location_privately
+from flows.seed_files import parse_toml
+from flows.settings import DEFAULT_TOPICS, Settings, SettingsError, load_settings, pass_location_privately
 from warehouse import backend, db
 
 console = Console()
@@ -52,6 +54,17 @@ def config_or_exit(files: dict[str, Path]) -> None:
         typer.echo(str(problem), err=True)
     if problems:
         raise typer.Exit(2)
+
+
+def check_topic(topic: str | None, option: str = "--topic") -> None:
+    """A topic of the taxonomy, or a usage error naming the topics (and the closest one)."""
+    if topic is None:
+        return
+    known = list(parse_toml(DEFAULT_TOPICS).data.get("topics", {}))
+    if topic not in known:
+        close = difflib.get_close_matches(topic, known, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise typer.BadParameter(f"unknown topic {topic!r}; {hint}topics: {', '.join(known)}", param_hint=option)
 
 
 def flow_location(db_path: Path | str | None) -> str | None:

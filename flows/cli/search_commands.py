@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 from dataclasses import asdict
 from datetime import date, datetime
@@ -13,13 +12,11 @@ import duckdb
 import typer
 from rich.table import Table
 
-from flows.cli.common import DbOption, console, database_location, settings_or_exit
+from flows.cli.common import DbOption, check_topic, console, database_location, settings_or_exit
 from flows.ops.db_lock import DatabaseBusy
 from flows.ops.open_db import open_for_reading, open_for_writing
 from flows.ops.progress import advance, progress_display
 from flows.report.periods import parse_since
-from flows.seed_files import parse_toml
-from flows.settings import DEFAULT_TOPICS
 from warehouse import backend, read_copy
 from warehouse.backend import WarehouseOptions
 from warehouse.fulltext import SearchHit, SearchQuery, SearchUnavailable, build_index, index_is_current, search
@@ -57,12 +54,7 @@ def search_command(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
     """Search stored articles (DuckDB full-text search); each story is listed once, best match first."""
-    if topic is not None:
-        known = list(parse_toml(DEFAULT_TOPICS).data.get("topics", {}))
-        if topic not in known:
-            close = difflib.get_close_matches(topic, known, n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
-            raise typer.BadParameter(f"unknown topic {topic!r}; {hint}topics: {', '.join(known)}", param_hint="--topic")
+    check_topic(topic)
     request = SearchQuery(
         text=query, topic=topic, since=_day(since, "--since"), until=_day(until, "--until"), limit=limit
     )

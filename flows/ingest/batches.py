@@ -17,6 +17,7 @@ from extractors.dedup.story_links import link_batch as link_stories
 from extractors.dedup.story_profile import story_profile
 from extractors.pipeline import judge_analyzed
 from extractors.records import AnalyzedArticle, FeedEntry, FetchedPage, Rejection
+from flows.alerts.hits import evaluate_batch as evaluate_watches
 from flows.http.client import HttpFetcher
 from flows.ingest.analysis_pool import Analyzer
 from flows.ingest.screening import Screen, ScreenedEntries, screen_articles
@@ -43,6 +44,8 @@ class BatchOutcome:
     merged_into_stored: int = 0
     duplicates: Counter[str] = field(default_factory=Counter)
     tags: Counter[str] = field(default_factory=Counter)
+    watch_alerts: int = 0  # newswatch.watch.hit events: stories new to a watch, or reaching new outlets
+    stored_ids: frozenset[str] = frozenset()  # this batch's own articles (not summed by `add`)
 
     def add(self, other: BatchOutcome) -> None:
         self.fetched += other.fetched
@@ -52,6 +55,7 @@ class BatchOutcome:
         self.new_articles += other.new_articles
         self.skipped_off_topic += other.skipped_off_topic
         self.merged_into_stored += other.merged_into_stored
+        self.watch_alerts += other.watch_alerts
         self.duplicates.update(other.duplicates)
         self.tags.update(other.tags)
 
@@ -65,7 +69,7 @@ def store_analyzed(con: duckdb.DuckDBPyConnection, analyzed: list[AnalyzedArticl
     profiles = [a.story_profile or story_profile(a.article) for a in analyzed]
     processed = link_stories(processed, profiles, warehouse_stories.story_index(con, processed, profiles))
     stored_ids = load.store_articles(con, processed, run_id)
-    outcome = BatchOutcome(stored=len(stored_ids))
+    outcome = BatchOutcome(stored=len(stored_ids), stored_ids=stored_ids)
     # Only what this batch stored counts: an article another writer stored first is neither new nor a copy here.
     for p in {p.article.article_id: p for p in processed if p.article.article_id in stored_ids}.values():
         if p.duplicate is None:
@@ -128,6 +132,7 @@ def store_batch(
     load.record_rejections(con, rejected, run_id)
     screened = screen_articles(con, screen, analyzed, run_id)
     outcome = store_analyzed(con, screened.fresh, run_id)
+    outcome.watch_alerts = evaluate_watches(con, sorted(outcome.stored_ids), run_id)
     outcome.skipped_off_topic, outcome.merged_into_stored = screened.skipped, screened.merged
     outcome.fetched = sum(1 for p in pages.items if p.ok)
     outcome.fetch_errors = sum(1 for p in pages.items if not p.ok)

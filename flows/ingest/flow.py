@@ -7,10 +7,12 @@ select.py (poll and select), batches.py, summary.py.
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
+from flows.alerts.spikes import check_spikes
 from flows.ingest.analysis_pool import Analyzer
 from flows.ingest.batches import run_batches
 from flows.ingest.plan import plan_run, read_config
@@ -19,6 +21,7 @@ from flows.ingest.select import poll_sources, run_fetcher, select_entries
 from flows.ingest.summary import RunSummary, summarize
 from flows.ops.log_redaction import redact_run_logs
 from flows.ops.open_db import open_for_writing, publisher_for
+from flows.report.atom_files import publish_feeds
 from flows.settings import load_settings
 from warehouse import load, source_health
 
@@ -39,6 +42,7 @@ def ingest(
     shard: str | None = None,
     lease_ttl_s: float = 3600.0,
     dask_address: str | None = None,
+    atom_dir: str | None = None,
 ) -> RunSummary:
     """Fetch every enabled source once and store what is new. One ingest at a time per DuckDB file; on a
     DuckLake warehouse (db_path `ducklake:...`) many at once.
@@ -46,7 +50,8 @@ def ingest(
     due_only: poll only sources whose adaptive interval has passed (scheduled runs). relevance: apply the topic
     query (seeds/relevance.toml). shard: 'i/N' polls only this worker's shard of the sources, plus shards whose
     holder stopped heartbeating for lease_ttl_s. dask_address: run extraction on that Dask scheduler
-    (default: $NEWSWATCH_DASK_ADDRESS, else local processes).
+    (default: $NEWSWATCH_DASK_ADDRESS, else local processes). atom_dir: where the topics' and watches' Atom
+    feeds go (default: $NEWSWATCH_ATOM_DIR, else reports/feeds).
     """
     redact_run_logs()
     env = load_settings()
@@ -70,15 +75,19 @@ def ingest(
             # Only now: the saved validators and body hash make the next poll skip an unchanged feed, so
             # saving them before every entry is stored would lose the rest of the feed to a crash.
             update_health(con, plan.sources, results, plan.health, selection.new, plan.now, run_id)
-        summary = summarize(con, plan, results, selection, stored)
+        spikes = check_spikes(con, run_id)
+        summary = summarize(con, plan, results, selection, stored, spikes)
         load.finish_run(con, run_id, summary.as_record())
         plan.shards.beat(con, done=True)
+        topics = config.tagging.topics.data.get("topics", {})
+        publish_feeds(con, Path(atom_dir) if atom_dir else env.atom_directory, topics)
     get_run_logger().info(
-        "run done: %d articles stored, %d new and %d duplicates (%s), tags %s",
+        "run done: %d articles stored, %d new and %d duplicates (%s), tags %s, watch alerts %d",
         summary.stored_articles,
         summary.new_articles,
         summary.duplicate_articles,
         summary.duplicates,
         summary.tags,
+        summary.watch_alerts,
     )
     return summary

@@ -38,6 +38,8 @@ class RunSummary:
     new_articles: int  # stored and a copy of nothing stored before (what the report calls new)
     duplicates: dict[str, int]  # kind -> stored articles that copy one stored before
     tags: dict[str, int]  # topic -> articles
+    watch_alerts: int  # newswatch.watch.hit events sent (docs/alerts.md)
+    topic_spikes: list[str]  # topics whose spike was announced by this run
     totals: dict[str, Any]  # warehouse.stats.collect_stats after the run
 
     @property
@@ -54,6 +56,7 @@ def summarize(
     results: list[FeedResult],
     selection: Selection,
     stored: BatchOutcome,
+    spikes: list[str],
 ) -> RunSummary:
     return RunSummary(
         run_id=plan.run_id,
@@ -77,5 +80,7 @@ def summarize(
         new_articles=stored.new_articles,
         duplicates=dict(stored.duplicates),
         tags=dict(stored.tags),
+        watch_alerts=stored.watch_alerts,
+        topic_spikes=spikes,
         totals=stats.collect_stats(con),
     )
