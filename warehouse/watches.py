@@ -145,6 +145,11 @@ def set_notify_block(con: duckdb.DuckDBPyConnection, name: str, block: str) -> N
         con.execute("UPDATE watches SET notify_block = ? WHERE name = ?", [block, name])
 
 
+def source_names(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The sources the warehouse has registered: what `--source` may name."""
+    return {r[0] for r in con.execute("SELECT name FROM sources").fetchall()}
+
+
 def stories_of(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> list[str]:
     """The stories these articles belong to: those a batch that stored them created or grew."""
     if not article_ids:
@@ -292,5 +297,8 @@ def record_hits(con: duckdb.DuckDBPyConnection, hits: Sequence[StoredHit], run_i
 
 def hit_counts(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, datetime | None]]:
     """Per watch: stories hit, and when the last alert was."""
-    rows = con.execute("SELECT watch, count(*), max(last_hit_at) FROM watch_hits GROUP BY watch").fetchall()
+    try:
+        rows = con.execute("SELECT watch, count(*), max(last_hit_at) FROM watch_hits GROUP BY watch").fetchall()
+    except duckdb.CatalogException:  # a read copy published before the table existed
+        return {}
     return {r[0]: (int(r[1]), r[2]) for r in rows}

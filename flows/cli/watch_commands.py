@@ -74,7 +74,7 @@ def _check_source(con: duckdb.DuckDBPyConnection, source: str | None) -> None:
     """A source the warehouse has polled or seeds/feeds.toml lists (a new one may not have been polled yet)."""
     if source is None:
         return
-    known = {r[0] for r in con.execute("SELECT name FROM sources").fetchall()}
+    known = store.source_names(con)
     with suppress(OSError, ValueError):  # `newswatch check-config` says what is wrong with the file
         known |= {s.name for s in load_sources(DEFAULT_FEEDS)}
     if source not in known:

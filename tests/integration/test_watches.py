@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -195,3 +196,33 @@ def test_defence_feed_lists_the_seed_defence_stories(capture_run: tuple[Path, Pa
         assert entry.link.startswith("https://")  # the outlet's page, not the seed file
         assert "Outlets:" in entry.content[0].value and "First seen" in entry.content[0].value
         assert entry.published_parsed is not None
+
+
+def test_a_topic_spike_is_announced_once_a_day(
+    warehouse: Path, sent: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.alerts import spikes
+    from warehouse import db
+
+    monkeypatch.setattr(spikes, "SPIKE_MIN_STORIES", 2)  # the capture has two defence stories
+    day = date(2026, 6, 20)
+    con = db.connect(warehouse)
+    try:
+        con.execute("UPDATE articles SET first_seen_at = ?", [datetime(2026, 6, 20, 8, 0)])
+        assert spikes.check_spikes(con, "run-0", today=day) == []  # all history is today: no baseline yet
+        # The energy story came 15 days before: the warehouse has a baseline, in which defence had none.
+        con.execute(
+            "UPDATE articles SET first_seen_at = ? WHERE article_id IN (SELECT article_id FROM story_members"
+            " WHERE story_id IN (SELECT story_id FROM story_topics WHERE topic = 'energy'))",
+            [datetime(2026, 6, 5, 8, 0)],
+        )
+        assert spikes.check_spikes(con, "run-1", today=day) == ["defence"]
+        assert spikes.check_spikes(con, "run-2", today=day) == []  # announced already today
+        rows = con.execute("SELECT topic, day, stories, baseline, run_id FROM topic_spikes").fetchall()
+    finally:
+        con.close()
+    assert rows == [("defence", day, 2, 0.0, "run-1")]
+    [event] = sent
+    assert event["event"] == "newswatch.topic.spike"
+    assert event["resource"]["prefect.resource.id"] == "newswatch.topic.defence"
+    assert (event["payload"]["stories"], event["payload"]["day"]) == (2, "2026-06-20")
