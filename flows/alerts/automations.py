@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import timedelta
 from uuid import UUID
 
+import httpx
 from prefect import get_client
 from prefect.client.schemas.objects import BlockDocument
 from prefect.events.actions import SendNotification
 from prefect.events.schemas.automations import AutomationCore, EventTrigger, Posture
-from prefect.exceptions import ObjectNotFound
+from prefect.exceptions import ObjectNotFound, PrefectHTTPStatusError
 
 from flows.alerts.events import WATCH_HIT, watch_resource_id
 
@@ -27,6 +28,9 @@ BODY = (
     "Watch {{ event.resource.name }} ({{ event.payload.query }}): {{ event.payload.reason }}"
     "{% if event.payload.new_outlets %} ({{ event.payload.new_outlets | join(', ') }}){% endif %}"
 )
+
+
+BLOCKS_LISTED = 200  # the server's largest page
 
 
 class NotifyError(ValueError):
@@ -52,7 +56,9 @@ def find_block(block: str) -> BlockDocument:
             except ObjectNotFound:
                 raise NotifyError(f"no block {block!r} on the Prefect server") from None
         else:
-            found = [d for d in client.read_block_documents(include_secrets=False) if d.name == block]
+            # The client sends a missing limit as null, which the server refuses: give both.
+            documents = client.read_block_documents(offset=0, limit=BLOCKS_LISTED, include_secrets=False)
+            found = [d for d in documents if d.name == block]
             if not found:
                 raise NotifyError(f"no block named {block!r} on the Prefect server")
             if len(found) > 1:
@@ -85,6 +91,13 @@ def watch_automation(watch: str, block_id: UUID) -> AutomationCore:
 
 def notify_through(watch: str, block: str) -> tuple[UUID, str]:
     """Create (or replace) the watch's automation; returns its id and the block as TYPE/NAME."""
+    try:
+        return _notify_through(watch, block)
+    except (PrefectHTTPStatusError, httpx.HTTPError) as exc:
+        raise NotifyError(f"the Prefect server refused or did not answer: {str(exc).splitlines()[0]}") from None
+
+
+def _notify_through(watch: str, block: str) -> tuple[UUID, str]:
     doc = find_block(block)
     automation = watch_automation(watch, doc.id)
     with get_client(sync_client=True) as client:

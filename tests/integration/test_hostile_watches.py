@@ -76,3 +76,32 @@ def test_an_events_client_that_fails_loses_no_hit_and_fails_no_run(
     assert unwritable.read_text() == "not a directory"
     with duckdb.connect(str(db_path), read_only=True) as con:
         assert con.execute("SELECT title FROM articles WHERE NOT is_seed").fetchall() == [(HEADLINE,)]
+
+
+def test_notify_takes_only_a_notification_block_and_replaces_its_automation(prefect_harness: None) -> None:
+    from prefect.blocks.notifications import CustomWebhookNotificationBlock
+    from prefect.blocks.system import Secret
+
+    from flows.alerts.automations import NotifyError, automation_name, notify_through
+
+    Secret(value="hunter2").save("not-a-notifier", overwrite=True)
+    hook = CustomWebhookNotificationBlock(name="hook", url="http://127.0.0.1:9/hook", json_data={"text": "{{body}}"})
+    hook.save("newswatch-hook", overwrite=True)
+    for block, message in (
+        ("secret/not-a-notifier", "cannot send notifications"),
+        ("not-a-notifier", "cannot send notifications"),
+        ("custom-webhook/nope", "no block 'custom-webhook/nope'"),
+        ("nope", "no block named 'nope'"),
+    ):
+        with pytest.raises(NotifyError, match=message):
+            notify_through("s400", block)
+
+    first, label = notify_through("s400", "newswatch-hook")  # by its name alone
+    assert label == "custom-webhook/newswatch-hook"
+    again, _ = notify_through("s400", "custom-webhook/newswatch-hook")
+    assert again == first  # replaced, not a second automation
+
+    from prefect import get_client
+
+    with get_client(sync_client=True) as client:
+        assert len(client.read_automations_by_name(automation_name("s400"))) == 1
