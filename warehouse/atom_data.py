@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from warehouse.watches import StoryCard, story_cards
+from warehouse.story_cards import StoryCard, story_cards
 
 
 @dataclass(frozen=True, kw_only=True)

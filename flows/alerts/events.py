@@ -17,7 +17,7 @@ from prefect.events import emit_event
 from prefect.exceptions import MissingContextError
 from prefect.logging import get_logger
 
-from warehouse.watches import StoryCard
+from warehouse.story_cards import StoryCard
 
 WATCH_HIT = "newswatch.watch.hit"
 TOPIC_SPIKE = "newswatch.topic.spike"

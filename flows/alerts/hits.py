@@ -18,7 +18,8 @@ from flows.alerts.events import WatchAlert, emit_watch_hit, run_logger
 from warehouse import watches as store
 from warehouse.backend import retry_conflicts
 from warehouse.db import transaction
-from warehouse.watches import StoredHit, StoryCard, Watch, WatchMatch
+from warehouse.story_cards import StoryCard, story_cards
+from warehouse.watches import StoredHit, Watch, WatchMatch
 
 
 def alerts_due(
@@ -85,7 +86,7 @@ def record_alerts(con: duckdb.DuckDBPyConnection, story_ids: list[str], run_id: 
         return []
     matched = sorted({m.story_id for m in matches})
     stored = store.stored_hits(con, story_ids=matched)
-    alerts = alerts_due(watches, matches, stored, store.story_cards(con, matched))
+    alerts = alerts_due(watches, matches, stored, story_cards(con, matched))
     if alerts:
         with transaction(con):
             store.record_hits(con, as_rows(alerts, stored, datetime.now()), run_id)

@@ -25,6 +25,7 @@ from flows.settings import DEFAULT_FEEDS
 from warehouse import backend, db
 from warehouse import watches as store
 from warehouse.fulltext import SearchUnavailable
+from warehouse.story_cards import story_cards
 
 watch_app = typer.Typer(
     help="Saved searches: each ingest checks them against the stories it adds or grows, and alerts.",
@@ -202,7 +203,7 @@ def test_command(
         except SearchUnavailable as exc:
             console.print(f"[red]{escape(str(exc))}[/]")
             raise typer.Exit(1) from None
-        cards = store.story_cards(con, [m.story_id for m in matches])
+        cards = story_cards(con, [m.story_id for m in matches])
         hit = {h.story_id for h in store.stored_hits(con, watch=name)}
     found = sorted((cards[m.story_id] for m in matches if m.story_id in cards), key=lambda c: c.last_update_at)
     found.reverse()

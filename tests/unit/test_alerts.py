@@ -14,7 +14,8 @@ from flows.alerts.hits import alerts_due, as_rows
 from flows.alerts.spikes import BASELINE_DAYS, SPIKE_MIN_STORIES, SPIKE_RATIO, has_baseline, is_spike
 from tests.support.paths import PROJECT
 from warehouse.spikes import TopicDay
-from warehouse.watches import StoredHit, StoryCard, Watch, WatchMatch
+from warehouse.story_cards import StoryCard
+from warehouse.watches import StoredHit, Watch, WatchMatch
 
 WATCH = Watch(name="s400", query="S-400")
 SEEN = datetime(2026, 12, 1, 9, 30)

@@ -10,7 +10,7 @@ import feedparser
 
 from flows.report.atom import UNTITLED, FeedSpec, render_feed
 from warehouse.atom_data import FeedStory
-from warehouse.watches import StoryCard
+from warehouse.story_cards import StoryCard
 
 SPEC = FeedSpec(feed_id="urn:newswatch:topic:defence", title="newswatch: defence", subtitle="defence stories")
 WHEN = datetime(2026, 12, 1, 9, 30)
