@@ -118,9 +118,10 @@ def add_command(
         if not store.add_watch(con, watch):
             console.print(f"[red]A watch named {name!r} exists[/]: `newswatch watch remove {name}` first.")
             raise typer.Exit(1)
+    filters = "" if _filters(watch) == "-" else f" ({_filters(watch)})"
     console.print(
         f"watch [bold]{escape(name)}[/] added: stories with an article containing all of "
-        f"{escape(', '.join(words))} ({escape(_filters(watch))}). Try it: `newswatch watch test {name}`.",
+        f"{escape(', '.join(words))}{escape(filters)}. Try it: `newswatch watch test {name}`.",
         highlight=False,
     )
 
