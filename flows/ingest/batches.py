@@ -44,7 +44,7 @@ class BatchOutcome:
     merged_into_stored: int = 0
     duplicates: Counter[str] = field(default_factory=Counter)
     tags: Counter[str] = field(default_factory=Counter)
-    watch_alerts: int = 0  # newswatch.watch.hit events: stories new to a watch, or reaching new outlets
+    watch_alerts: int = 0  # stories new to a watch, or reaching new outlets: one newswatch.watch.hit event each
     stored_ids: frozenset[str] = frozenset()  # this batch's own articles (not summed by `add`)
 
     def add(self, other: BatchOutcome) -> None:

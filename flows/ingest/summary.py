@@ -38,7 +38,7 @@ class RunSummary:
     new_articles: int  # stored and a copy of nothing stored before (what the report calls new)
     duplicates: dict[str, int]  # kind -> stored articles that copy one stored before
     tags: dict[str, int]  # topic -> articles
-    watch_alerts: int  # newswatch.watch.hit events sent (docs/alerts.md)
+    watch_alerts: int  # watch alerts (a new watch_hits row, or a row reaching new outlets): one event each
     topic_spikes: list[str]  # topics whose spike was announced by this run
     totals: dict[str, Any]  # warehouse.stats.collect_stats after the run
 
