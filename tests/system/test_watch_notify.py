@@ -36,6 +36,7 @@ along the northern border. The Indian Air Force will operate it after acceptance
 payments had to be routed through national currencies, officials in New Delhi said.</p>
 </article></body></html>"""
 WEBHOOK_WAIT_S = 120.0
+EVENTS_WAIT_S = 60.0
 
 
 class Receiver:
@@ -112,6 +113,19 @@ def run(env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
+def stored_hit_events(api_url: str, deadline: float) -> list[dict[str, object]]:
+    """The `newswatch.watch.hit` events the server has stored, once it has stored any (or at the deadline)."""
+    while True:
+        found: list[dict[str, object]] = httpx.post(
+            f"{api_url}/events/filter",
+            json={"filter": {"event": {"name": ["newswatch.watch.hit"]}}, "limit": 10},
+            timeout=30,
+        ).json()["events"]
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(1.0)
+
+
 def newswatch(env: dict[str, str], *args: str) -> str:
     return run(env, sys.executable, "-m", "flows.cli", *args)
 
@@ -153,16 +167,8 @@ def test_one_new_matching_article_is_one_hit_an_event_and_a_webhook_call(
             rows = con.execute("SELECT watch, outlets, alerts FROM watch_hits").fetchall()
         assert rows == [("s400", ["Local Wire"], 1)]
 
-        found = httpx.post(
-            f"{api_url}/events/filter",
-            json={"filter": {"event": {"name": ["newswatch.watch.hit"]}}, "limit": 10},
-            timeout=30,
-        ).json()["events"]
-        [event] = found
-        assert event["resource"]["prefect.resource.id"] == "newswatch.watch.s400"
-        assert event["payload"]["headline"] == HEADLINE
-        assert event["payload"]["link"] == web.url("/news/s400")
-
+        # The automation acts on the event as the server receives it; the server stores events in batches
+        # (every few seconds), so the events API may show it a little later.
         deadline = time.monotonic() + WEBHOOK_WAIT_S
         while not web.posted.wait(timeout=1.0) and time.monotonic() < deadline:
             pass
@@ -170,3 +176,9 @@ def test_one_new_matching_article_is_one_hit_an_event_and_a_webhook_call(
         sent = json.loads(web.posts[0])
         assert HEADLINE in sent["subject"]
         assert web.url("/news/s400") in sent["body"] and "Local Wire" in sent["body"]
+
+        found = stored_hit_events(api_url, deadline=time.monotonic() + EVENTS_WAIT_S)
+        [event] = found
+        assert event["resource"]["prefect.resource.id"] == "newswatch.watch.s400"
+        assert event["payload"]["headline"] == HEADLINE
+        assert event["payload"]["link"] == web.url("/news/s400")
