@@ -12,6 +12,7 @@ from typing import Any
 
 import duckdb
 import feedparser
+import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner, Result
@@ -226,3 +227,19 @@ def test_a_topic_spike_is_announced_once_a_day(
     assert event["event"] == "newswatch.topic.spike"
     assert event["resource"]["prefect.resource.id"] == "newswatch.topic.defence"
     assert (event["payload"]["stories"], event["payload"]["day"]) == (2, "2026-06-20")
+
+
+def test_make_serve_serves_the_feeds_with_the_reports(capture_run: tuple[Path, Path], tmp_path: Path) -> None:
+    from flows.ops.prefect_server import free_port
+    from flows.ops.report_server import ReportServer
+    from flows.settings import DEFAULT_ATOM_DIR, DEFAULT_REPORTS_DIR
+
+    assert DEFAULT_ATOM_DIR.parent == DEFAULT_REPORTS_DIR  # the folder `make serve` serves over HTTP
+    reports = tmp_path / "reports"
+    shutil.copytree(capture_run[1], reports / DEFAULT_ATOM_DIR.name)
+    with ReportServer(reports, free_port()) as server:
+        answer = httpx.get(f"{server.url}/{DEFAULT_ATOM_DIR.name}/defence.atom", timeout=10)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("application/atom+xml")
+    parsed = feedparser.parse(answer.content)
+    assert not parsed.bozo and parsed.entries
