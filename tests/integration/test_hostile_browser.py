@@ -131,6 +131,7 @@ def test_a_file_held_by_a_writer_before_its_first_read_copy_gets_a_page_saying_s
 def test_a_watch_hits_table_of_any_shape_is_read_as_text(db_path: Path) -> None:
     _hostile_warehouse(db_path)
     con = duckdb.connect(str(db_path))
+    con.execute("DROP TABLE watch_hits")  # schema 011's, replaced by one of another shape
     con.execute(f'CREATE TABLE watch_hits ("{IMG}" VARCHAR, n INTEGER)')  # no story column, no timestamp
     con.execute("INSERT INTO watch_hits VALUES (?, 1)", [SCRIPT])
     read_copy.publish(con, db_path)

@@ -128,25 +128,28 @@ def test_a_story_page_shows_its_timeline_copies_evidence_and_entities(client: Te
     assert "military-technical (lead ×2)" in html and "tariff* (body ×2)" in html
     entities = html.split('<table id="entities">', 1)[1].split("</table>", 1)[0]
     assert "S-400 Triumf" in entities and "Andrei Belousov" in entities
-    assert "None yet: this database has no watch hits table." in html
+    assert "No watch has matched this story." in html  # the table is schema 011's; no watch yet
 
 
 def test_watch_hits_show_when_the_table_exists(warehouse: Path) -> None:
     with _client(warehouse) as c:
-        assert "None yet: this database has no watch hits table" in c.get("/watches").text
+        assert "None yet: no watch has matched a story" in c.get("/watches").text  # schema 011 made the table
         story_id = _story_id(c.get("/").text, JOINT_STATEMENT)
-    # Whatever columns the watches module gives the table, the browser shows them.
+    # The rows the watches module writes (warehouse/watches.py); the browser shows whatever columns they have.
     con = db.connect(warehouse)
-    con.execute("CREATE TABLE watch_hits (watch VARCHAR, story_id VARCHAR, reason VARCHAR, hit_at TIMESTAMP)")
-    con.execute("INSERT INTO watch_hits VALUES ('s400', ?, 'new story', TIMESTAMP '2026-12-01 10:00')", [story_id])
-    con.execute("INSERT INTO watch_hits VALUES ('oil', 'gone', 'new outlet', TIMESTAMP '2026-12-01 11:00')")
+    con.execute(
+        "INSERT INTO watch_hits (watch, story_id, article_id, outlets, alerts, first_hit_at, last_hit_at) VALUES"
+        " ('s400', ?, 'a1', ['ANI'], 1, TIMESTAMP '2026-12-01 10:00', TIMESTAMP '2026-12-01 10:00'),"
+        " ('oil', 'gone', 'a2', ['TASS'], 2, TIMESTAMP '2026-12-01 11:00', TIMESTAMP '2026-12-01 12:00')",
+        [story_id],
+    )
     read_copy.publish(con, warehouse)
     con.close()
     with _client(warehouse) as c:
         hits = c.get("/watches").text
         assert "None yet" not in hits
         table = hits.split('<table id="watch-hits">', 1)[1].split("</table>", 1)[0]
-        assert "<th>watch</th>" in table and "<th>reason</th>" in table
+        assert "<th>watch</th>" in table and "<th>outlets</th>" in table
         assert table.index("oil") < table.index("s400")  # newest first
         assert f'<a href="/story/{story_id}">{JOINT_STATEMENT}' in table
         story = c.get(f"/story/{story_id}").text.split("<h2>Watch hits</h2>", 1)[1]
