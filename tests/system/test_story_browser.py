@@ -128,7 +128,7 @@ def test_list_filter_story_and_search_in_headless_chromium(browser_url: str) -> 
             assert "identical normalized text" in page.locator("table#timeline").inner_text()
             assert "military-technical (lead ×2)" in page.locator("#topic-defence + table").inner_text()
             assert "S-400 Triumf" in page.locator("table#entities").inner_text()
-            assert "None yet" in page.locator("#no-hits").inner_text()
+            assert "No watch has matched this story." in page.locator("#no-hits").inner_text()  # none added yet
             _shot(page, "3-story.png")
 
             # 4. Search, from the list's search box.
