@@ -3,6 +3,7 @@ Makefile says what it is doing while it installs, with pip's own progress for th
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -82,12 +83,20 @@ def test_the_first_make_run_lists_the_pinned_dependencies_and_installs_newswatch
     assert listed.returncode == 0, listed.stderr
     requirements = (venv / "requirements.txt").read_text().split()
     assert "prefect==3.8.8" in requirements and any(r.startswith("pytest==") for r in requirements)
-    # The Makefile's own line, into a scratch prefix, with the build tools this venv already has (offline).
-    target = tmp_path / "site"
-    quiet_editable = project.replace(".venv/bin/pip", f"{sys.executable} -m pip").replace(
-        "-e .", f"--no-build-isolation --no-index --prefix {target} -e ."
+    # The Makefile's own environment for that line, around the build step pip runs for it: setuptools'
+    # PEP 660 hook building the editable wheel (into a scratch folder: installing it here would replace this
+    # very environment's newswatch).
+    settings = dict(re.findall(r"(\w+)='([^']*)'", project.split(" .venv/bin/pip")[0]))
+    assert "--quiet" in project and "--no-deps" in project
+    hook = "from setuptools import build_meta; build_meta.build_editable(" + repr(str(tmp_path / "out")) + ")"
+    built = subprocess.run(
+        [sys.executable, "-c", hook],
+        cwd=source,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **settings},
     )
-    built = subprocess.run(["bash", "-c", quiet_editable], cwd=source, capture_output=True, text=True, timeout=300)
     assert built.returncode == 0, built.stderr
     said = built.stdout + built.stderr
     assert not PYTHON_WARNING.search(said) and "Editable installation" not in said, said
