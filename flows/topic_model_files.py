@@ -16,12 +16,14 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from extractors.tagging.learned import ModelError, TopicModel, topic_model_from
-from extractors.tagging.training import TrainedModel
+
+if TYPE_CHECKING:  # training needs scikit-learn, which every command would otherwise import at start
+    from extractors.tagging.training import TrainedModel
 
 ARRAYS = ("meta", "terms", "weights", "intercepts")
 # Far above any model newswatch trains: a bigger file is not one of them.

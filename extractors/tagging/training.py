@@ -13,16 +13,17 @@ import warnings
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.sparse import csr_matrix
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
 
 from extractors.tagging.learned import FEATURES, features, is_short
 from extractors.tagging.topics import Taxonomy, topic_scores
+
+if TYPE_CHECKING:  # scikit-learn and scipy load only to train: every command imports this module's records
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
 
 THRESHOLD_GRID = tuple(round(0.05 + 0.025 * i, 3) for i in range(37))
 
@@ -73,6 +74,9 @@ def _best_threshold(probabilities: npt.NDArray[np.float64], gold: npt.NDArray[np
 
 
 def _fit(matrix: csr_matrix, gold: npt.NDArray[np.bool_], options: TrainingOptions) -> LogisticRegression:
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import LogisticRegression
+
     model = LogisticRegression(C=options.regularization, class_weight="balanced", max_iter=3000)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -116,6 +120,8 @@ def _matrix(rows_features: Sequence[dict[str, float]], index: dict[str, int]) ->
                 indices.append(column)
                 values.append(value)
         indptr.append(len(indices))
+    from scipy.sparse import csr_matrix
+
     return csr_matrix((np.array(values, dtype=np.float64), indices, indptr), shape=(len(rows_features), len(index)))
 
 
