@@ -9,8 +9,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse import report_queries
-from warehouse.report_data import DateSource, SourceHealthRow
+from warehouse.report_data import DateSource
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -265,23 +264,6 @@ def story_entities(con: duckdb.DuckDBPyConnection, story_id: str) -> tuple[Story
             entity=r[0], kind=r[1], mentions=int(r[2]), articles=int(r[3]), in_title=bool(r[4]), aliases=tuple(r[5])
         )
         for r in _rows(con, ENTITIES_SQL, {"story": story_id})
-    )
-
-
-def source_health(con: duckdb.DuckDBPyConnection) -> tuple[SourceHealthRow, ...]:
-    """The report's source health rows (polls in the last 7 days, source_fetch_health)."""
-    return tuple(
-        SourceHealthRow(
-            source=r[0],
-            kind=r[1],
-            polls_7d=r[2],
-            failed_polls_7d=r[3],
-            poll_success_rate_7d=r[4],
-            consecutive_failures=r[5],
-            last_success_at=r[6],
-            last_error=r[7],
-        )
-        for r in _rows(con, report_queries.SOURCE_HEALTH_SQL)
     )
 
 

@@ -116,6 +116,24 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     return int(row[0]) if row else 0
 
 
+def source_health_rows(con: duckdb.DuckDBPyConnection) -> tuple[SourceHealthRow, ...]:
+    """Each source's polls in the last 7 days and its failures in a row (source_fetch_health), as the report
+    and the story browser show them."""
+    return tuple(
+        SourceHealthRow(
+            source=r[0],
+            kind=r[1],
+            polls_7d=r[2],
+            failed_polls_7d=r[3],
+            poll_success_rate_7d=r[4],
+            consecutive_failures=r[5],
+            last_success_at=r[6],
+            last_error=r[7],
+        )
+        for r in _rows(con, q.SOURCE_HEALTH_SQL, {})
+    )
+
+
 def _topic_counts(rows: list[tuple[Any, ...]]) -> tuple[TopicCount, ...]:
     return tuple(
         TopicCount(day=r[0], topic=r[1], stories=int(r[2]), first_seen_dated=int(r[3]), articles=int(r[4]))
@@ -172,19 +190,7 @@ def collect_report(
             for r in _rows(con, q.SOURCE_RATIOS_SQL, {})
         ),
         seed_articles=_count(con, q.SEED_ARTICLES_SQL),
-        source_health=tuple(
-            SourceHealthRow(
-                source=r[0],
-                kind=r[1],
-                polls_7d=r[2],
-                failed_polls_7d=r[3],
-                poll_success_rate_7d=r[4],
-                consecutive_failures=r[5],
-                last_success_at=r[6],
-                last_error=r[7],
-            )
-            for r in _rows(con, q.SOURCE_HEALTH_SQL, {})
-        ),
+        source_health=source_health_rows(con),
         entities=tuple(
             EntityRow(
                 entity=r[0],

@@ -22,6 +22,7 @@ from flows.ops.open_db import open_for_reading, reading_location
 from flows.report.labels import plural
 from warehouse import backend, browser_hits, db, fulltext
 from warehouse import browser_queries as bq
+from warehouse.report_data import source_health_rows
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 READ_METHODS = ("GET", "HEAD")
@@ -205,7 +206,7 @@ def create_app(
     @app.api_route("/sources", methods=list(READ_METHODS), response_class=HTMLResponse)
     def sources_page() -> HTMLResponse:
         with reading() as con:
-            sources = bq.source_health(con)
+            sources = source_health_rows(con)
         return HTMLResponse(page("sources.html", sources=sources))
 
     return app
