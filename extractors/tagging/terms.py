@@ -118,16 +118,25 @@ def phrase_spans(
     """Where `phrase` matches `text`: near its needles when their positions are known, else by a full scan."""
     if positions is None or not WORD_START.match(phrase):
         return [m.span() for m in pattern.finditer(text)]
+    offsets = _needle_plan(phrase, phrase_needles)
+    if offsets is None:  # most phrases: a match starts where its needle does
+        starts = sorted(start for needle in phrase_needles for start in positions.get(needle, ()))
+        return [m.span() for m in matches_at(pattern, text, starts)]
     windows = sorted(
         (max(0, start - farthest), start - nearest)
-        for needle in phrase_needles
-        for nearest, farthest in (needle_offsets(phrase, needle),)
+        for needle, (nearest, farthest) in offsets
         for start in positions.get(needle, ())
     )
     return [m.span() for m in matches_in_windows(pattern, text, windows)]
 
 
 @functools.lru_cache(maxsize=65536)
+def _needle_plan(phrase: str, phrase_needles: tuple[str, ...]) -> tuple[tuple[str, tuple[int, int]], ...] | None:
+    """Each needle's offsets (needle_offsets), or None when every match starts at a needle."""
+    offsets = tuple((needle, needle_offsets(phrase, needle)) for needle in phrase_needles)
+    return None if all(offset == (0, 0) for _needle, offset in offsets) else offsets
+
+
 def needle_offsets(phrase: str, needle: str) -> tuple[int, int]:
     """How far before its needle a match of `phrase` can start: (nearest, farthest) in characters.
 
@@ -151,6 +160,17 @@ def needle_offsets(phrase: str, needle: str) -> tuple[int, int]:
         farthest = max(farthest, most)
         at = folded.find(needle.lower(), at + 1)
     return nearest or 0, farthest
+
+
+def matches_at(pattern: re.Pattern[str], text: str, starts: Sequence[int]) -> list[re.Match[str]]:
+    """What `pattern.finditer(text)` yields when every match starts at one of `starts` (sorted)."""
+    found: list[re.Match[str]] = []
+    resume = 0
+    for start in starts:
+        if start >= resume and (match := pattern.match(text, start)) is not None:
+            found.append(match)
+            resume = match.end()
+    return found
 
 
 def matches_in_windows(pattern: re.Pattern[str], text: str, windows: Sequence[tuple[int, int]]) -> list[re.Match[str]]:
