@@ -179,14 +179,19 @@ def _attach_lake(location: str, options: WarehouseOptions, *, read_only: bool) -
 _TABLE_KEY = re.compile(r",(\s*--[^\n]*)*\s*PRIMARY\s+KEY\s*\([^)]*\)", re.IGNORECASE)
 _COLUMN_KEY = re.compile(r"\bPRIMARY\s+KEY\b|\bUNIQUE\b", re.IGNORECASE)
 _INDEX = re.compile(r"CREATE\s+(UNIQUE\s+)?INDEX\b[^;]*;", re.IGNORECASE)
+# A column's CHECK (...), one level of parentheses inside it: CHECK (verdict IN ('add', 'remove')).
+_CHECK = re.compile(r"\s+CHECK\s*\((?:[^()]|\([^()]*\))*\)", re.IGNORECASE)
 
 
 def lake_dialect(sql: str) -> str:
-    """The same DDL without what DuckLake lacks: keys become NOT NULL columns, indexes are left out.
+    """The same DDL without what DuckLake lacks: keys become NOT NULL columns, indexes and CHECK
+    constraints are left out.
 
-    Uniqueness then rests on the loaders' anti-join inserts, which both backends use.
+    Uniqueness then rests on the loaders' anti-join inserts, which both backends use, and a checked value
+    on the code that writes it (warehouse/tag_feedback.py writes only 'add' and 'remove').
     """
     sql = _INDEX.sub("", sql)
+    sql = _CHECK.sub("", sql)
     sql = _TABLE_KEY.sub("", sql)
     return _COLUMN_KEY.sub("NOT NULL", sql)
 

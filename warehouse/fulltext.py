@@ -12,9 +12,32 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-INDEX_NAME = "fts_main_articles"
-# Letters and digits of any script stay in the index (the extension's default keeps only a-z).
-TOKEN_IGNORE = r"(\.|[^\p{L}\p{N}])+"
+# The index is over `search_documents`: each article's title and body as search terms, each word stemmed by
+# its script's stemmer (search_terms_sql), so one index serves English, Russian and Hindi articles and
+# articles that mix them.
+DOCUMENTS = "search_documents"
+INDEX_NAME = f"fts_main_{DOCUMENTS}"
+# The index before per-script stemming, dropped when the new one is built.
+OLD_INDEX_TABLE = "articles"
+# What separates words: anything but letters, digits and marks of any script. Marks (\p{M}) are kept
+# because Devanagari vowel signs are marks: without them 'भारत' would be split into 'भ' and 'रत'.
+TOKEN_SPLIT = r"(\.|[^\p{L}\p{N}\p{M}])+"
+
+
+def search_terms_sql(text: str) -> str:
+    """A SQL expression: the words of `text` (a SQL expression) lowercased, each stemmed by its script.
+
+    Cyrillic words by DuckDB's Russian Snowball stemmer (нефти, нефтью -> нефт); Devanagari words stay
+    as written (no accent stripping either: it would drop the vowel signs); other words lose their accents
+    and go through Porter, as the index did before. Documents and queries go through the same expression.
+    """
+    words = f"regexp_split_to_array(lower(coalesce({text}, '')), '{TOKEN_SPLIT}')"
+    stemmed = f"""list_transform({words},
+        w -> CASE WHEN regexp_matches(w, '\\p{{Cyrillic}}') THEN stem(w, 'russian')
+                  WHEN regexp_matches(w, '\\p{{Devanagari}}') THEN w
+                  ELSE stem(strip_accents(w), 'porter') END)"""
+    # Porter stems a lone letter ('s' of S-400) to nothing: empty terms are dropped.
+    return f"array_to_string(list_filter({stemmed}, w -> w <> ''), ' ')"
 
 
 class SearchUnavailable(RuntimeError):
@@ -109,8 +132,14 @@ def index_is_current(con: duckdb.DuckDBPyConnection) -> bool:
 def create_index(con: duckdb.DuckDBPyConnection) -> None:
     """The index over title and body of the `articles` table in `con`: the warehouse's, or a scratch one."""
     con.execute(
-        "PRAGMA create_fts_index('articles', 'article_id', 'title', 'body', stemmer = 'porter',"
-        f" stopwords = 'english', ignore = '{TOKEN_IGNORE}', strip_accents = 1, lower = 1, overwrite = 1)"
+        f"CREATE OR REPLACE TABLE {DOCUMENTS} AS SELECT article_id,"
+        f" {search_terms_sql('title')} AS title_terms, {search_terms_sql('body')} AS body_terms FROM articles"
+    )
+    # The terms are stemmed already: the index only splits them at spaces (the same pattern as above, so
+    # a query's terms are split the same way) and leaves out English stopwords, as it did before.
+    con.execute(
+        f"PRAGMA create_fts_index('{DOCUMENTS}', 'article_id', 'title_terms', 'body_terms', stemmer = 'none',"
+        f" stopwords = 'english', ignore = '{TOKEN_SPLIT}', strip_accents = 0, lower = 1, overwrite = 1)"
     )
 
 
@@ -119,6 +148,7 @@ def build_index(con: duckdb.DuckDBPyConnection) -> int:
     load_fts(con)
     count, newest = _corpus_state(con)
     create_index(con)
+    _drop_old_index(con)
     con.execute(
         "INSERT INTO search_index_state (index_name, articles, newest_seen, built_at) VALUES (?, ?, ?, ?)"
         " ON CONFLICT (index_name) DO UPDATE SET articles = excluded.articles,"
@@ -128,9 +158,18 @@ def build_index(con: duckdb.DuckDBPyConnection) -> int:
     return count
 
 
+def _drop_old_index(con: duckdb.DuckDBPyConnection) -> None:
+    old = con.execute(
+        "SELECT count(*) FROM information_schema.schemata WHERE schema_name = ?", [f"fts_main_{OLD_INDEX_TABLE}"]
+    ).fetchone()
+    if old and old[0]:
+        con.execute(f"PRAGMA drop_fts_index('{OLD_INDEX_TABLE}')")
+
+
 SEARCH_SQL = f"""
-WITH scored AS (
-    SELECT a.article_id, {INDEX_NAME}.match_bm25(a.article_id, $text) AS score
+WITH query AS (SELECT {search_terms_sql("$text")} AS terms),
+scored AS (
+    SELECT a.article_id, {INDEX_NAME}.match_bm25(a.article_id, (SELECT terms FROM query)) AS score
     FROM articles a
 ),
 hits AS (

@@ -18,7 +18,7 @@ import pyarrow as pa
 from warehouse.backend import retry_conflicts
 from warehouse.bulk import Table, bulk_insert, bulk_merge
 from warehouse.db import transaction
-from warehouse.fulltext import INDEX_NAME, all_words, scratch_index
+from warehouse.fulltext import INDEX_NAME, all_words, scratch_index, search_terms_sql
 
 WATCHES = Table(
     name="watches",
@@ -174,9 +174,12 @@ def _story_articles(con: duckdb.DuckDBPyConnection, story_ids: list[str]) -> pa.
     ).fetch_arrow_table()
 
 
+# The query's words go through the same per-script stemming as the indexed terms.
 MATCH_SQL = f"""
-WITH scored AS (
-    SELECT story_id, article_id, {INDEX_NAME}.match_bm25(article_id, $words, conjunctive := 1) AS score
+WITH query AS (SELECT {search_terms_sql("$words")} AS terms),
+scored AS (
+    SELECT story_id, article_id,
+           {INDEX_NAME}.match_bm25(article_id, (SELECT terms FROM query), conjunctive := 1) AS score
     FROM articles
     WHERE ($language IS NULL OR language = $language)
       AND ($source IS NULL OR source = $source)

@@ -11,6 +11,10 @@ from datasketch import MinHash
 from extractors.records import Article, Fingerprint
 from extractors.tagging.tokens import WORD
 
+# Bump when the fingerprints of a text change (normalization, word splitting, shingles, MinHash or bands):
+# the next run fingerprints every stored article again from its stored text (flows/refresh_text.py).
+# 2: words split by the `regex` module, so Hindi words are no longer cut at their vowel signs.
+FINGERPRINT_VERSION = "2"
 NUM_PERM = 128
 SHINGLE_WORDS = 5
 # 32 bands of 4 rows: a pair with Jaccard 0.5 shares a band with probability 0.87, at 0.3 with 0.23.

@@ -13,6 +13,10 @@ from extractors.reading import read_body, read_title
 from extractors.records import Article, StoryProfile
 from extractors.tagging.tokens import WORD
 
+# Bump when the terms of a text change (word splitting, stopwords, names, weights): the next run profiles
+# every indexed article again and rebuilds the story terms and their frequencies (flows/refresh_text.py).
+# 2: words split by the `regex` module (Unicode word characters; a danda no longer sticks to a Hindi word).
+PROFILE_VERSION = "2"
 TITLE_WEIGHT = 2.0
 NAME_WEIGHT = 2.0
 # Only the top terms of an article are stored and compared: enough to carry the event, and

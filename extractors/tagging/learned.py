@@ -7,11 +7,12 @@ needs no scikit-learn. Each tag it gives carries the features that contributed m
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import islice, pairwise
+from itertools import chain, pairwise, repeat
 from typing import Any
 
 import numpy as np
@@ -22,16 +23,20 @@ from extractors.tagging.tokens import WORD
 
 # What a feature is. A model records this and one built for other features is refused, since its
 # weights would be read against the wrong features.
-FEATURES = "words1-2+chars3-5+taxonomy/1"
+FEATURES = "words1-2+chars3-5+taxonomy/2"
 # The model reads the title and the first BODY_WORDS words of the body (the lead and the story's main
 # line), and the character n-grams of the title and the first CHAR_WORDS words: enough for headlines,
-# wires and long features alike, at a bounded cost per article.
-BODY_WORDS = 400
-CHAR_WORDS = 80
+# wires and long features alike (reading twice as far scored no better on the dev rows; figures in
+# docs/performance.md), at a bounded cost per article. /2: 200 and 40 words, /1 read 400 and 80.
+BODY_WORDS = 200
+CHAR_WORDS = 40
 CHAR_SIZES = (3, 4, 5)
 # Headlines with a one-line summary and full stories need different cut-offs (calibrated per class).
 SHORT_TEXT_WORDS = 60
 EVIDENCE_TERMS = 5
+# Words are looked for in the first PREFIX_CHARS_PER_WORD characters per word wanted, a longer prefix when
+# those hold too few: an English word and its space average about six characters.
+PREFIX_CHARS_PER_WORD = 8
 
 Vector = npt.NDArray[np.float32]
 
@@ -69,37 +74,61 @@ def is_short(title: str, body: str) -> bool:
 
 
 def _lower_words(text: str, limit: int | None = None) -> list[str]:
-    return [m.group().casefold() for m in islice(WORD.finditer(text), limit)]
+    """The first `limit` words of `text`, casefolded. Words are found in a prefix of the text that grows
+    until it holds more than `limit` of them (so the last one kept was not cut by the prefix's end), and
+    casefolded in one call (case folding maps each character on its own, so joined words fold alike)."""
+    end = len(text) if limit is None else min(len(text), PREFIX_CHARS_PER_WORD * (limit + 1))
+    while True:
+        found = WORD.findall(text, 0, end)
+        if end >= len(text) or (limit is not None and len(found) > limit):
+            break
+        end = min(len(text), 2 * end)
+    kept = found if limit is None else found[:limit]
+    return "\x00".join(kept).casefold().split("\x00") if kept else []
 
 
 # 1 + ln(count) for the counts a text has (most are 1), looked up rather than computed each time
 SUBLINEAR = tuple(1.0 + math.log(n) if n else 0.0 for n in range(64))
 
 
+def _unit_values(counts: Counter[str]) -> list[float]:
+    """The counts' values sublinear and of unit length, in the counts' order."""
+    values = [SUBLINEAR[n] if n < 64 else 1.0 + math.log(n) for n in counts.values()]
+    norm = math.sqrt(math.fsum(v * v for v in values)) or 1.0
+    return [v / norm for v in values]
+
+
 def _normalized(counts: Counter[str]) -> dict[str, float]:
-    values = {term: SUBLINEAR[n] if n < 64 else 1.0 + math.log(n) for term, n in counts.items()}
-    norm = math.sqrt(math.fsum(v * v for v in values.values())) or 1.0
-    return {term: v / norm for term, v in values.items()}
+    return dict(zip(counts, _unit_values(counts), strict=True))
 
 
 def _bigrams(tokens: list[str]) -> list[str]:
     return [f"{a} {b}" for a, b in pairwise(tokens)]
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def char_grams(word: str) -> tuple[str, ...]:
+    """A word's character n-grams ('#' and the n-gram, a space marking the word's edges), worked out once
+    per word: most words of an article are common words seen in articles before."""
+    padded = f" {word} "
+    return tuple("#" + padded[i : i + size] for size in CHAR_SIZES for i in range(len(padded) - size + 1))
+
+
 def text_features(title: str, body: str) -> dict[str, float]:
     """Word unigrams and bigrams (the title counted twice) and character 3-5-grams inside words ('#'
     and the n-gram, a space marking a word edge): each group sublinear in counts and of unit length."""
+    word_counts, char_counts = text_counts(title, body)
+    return {**_normalized(word_counts), **_normalized(char_counts)}
+
+
+def text_counts(title: str, body: str) -> tuple[Counter[str], Counter[str]]:
+    """The counts of text_features' two groups: words and word pairs, character n-grams."""
     title_words = _lower_words(read_title(title))
     body_words = _lower_words(read_body(body), BODY_WORDS)
     title_terms = title_words + _bigrams(title_words)
     word_counts = Counter(title_terms + title_terms + body_words + _bigrams(body_words))
-    char_counts = Counter(
-        "#" + padded[i : i + size]
-        for padded in [f" {word} " for word in title_words + body_words[:CHAR_WORDS]]
-        for size in CHAR_SIZES
-        for i in range(len(padded) - size + 1)
-    )
-    return {**_normalized(word_counts), **_normalized(char_counts)}
+    char_counts = Counter(chain.from_iterable(map(char_grams, title_words + body_words[:CHAR_WORDS])))
+    return word_counts, char_counts
 
 
 def side_features(
@@ -137,14 +166,21 @@ def model_scores(
     model: TopicModel, title: str, body: str, taxonomy_scores: Mapping[str, float]
 ) -> dict[str, ModelScore]:
     """Each model topic's probability, the threshold it must reach, and its top contributing features."""
-    found = features(title, body, taxonomy_scores, model.taxonomy_topics)
-    lookup = model.index.get
-    known = [(i, value) for term, value in found.items() if (i := lookup(term)) is not None]
-    rows = np.array([i for i, _v in known], dtype=np.int64)
-    values = np.array([v for _i, v in known], dtype=np.float32)
-    contributions = model.weights[rows] * values[:, None]  # (found terms, topics)
-    logits = contributions.sum(axis=0) + model.intercepts
+    # features() in its order, without building its dictionaries: a long article has thousands of them
     short = is_short(title, body)
+    terms: list[str] = []
+    values: list[float] = []
+    for counts in text_counts(title, body):
+        terms.extend(counts)
+        values.extend(_unit_values(counts))
+    side = side_features(taxonomy_scores, model.taxonomy_topics, short)
+    terms.extend(side)
+    values.extend(side.values())
+    found = np.fromiter(map(model.index.get, terms, repeat(-1)), dtype=np.int64, count=len(terms))
+    known = found >= 0
+    rows = found[known]
+    contributions = model.weights[rows] * np.asarray(values, dtype=np.float32)[known][:, None]  # (terms, topics)
+    logits = contributions.sum(axis=0) + model.intercepts
     scores = {}
     for k, topic in enumerate(model.topics):
         probability = 1.0 / (1.0 + math.exp(-float(logits[k])))

@@ -8,6 +8,7 @@ Devanagari vowel signs, which are not \\w.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
@@ -36,7 +37,7 @@ def phrase_pattern(phrase: str, *, case_sensitive: bool = False) -> re.Pattern[s
     wildcard = phrase.endswith("*")
     core = re.escape(phrase.rstrip("*")).replace(r"\-", "\x00").replace(r"\ ", "\x01")
     core = core.replace("\x00", r"[\s\-]?").replace("\x01", rf"[\s\-]{{1,{MAX_SEPARATOR}}}")
-    if re.fullmatch(r"[A-Z]{2,6}", phrase):
+    if is_dotted_acronym(phrase):
         # Newspaper style spells acronyms with dots: C.I.A., O.P.E.C. A longer dotted acronym is another
         # name: L.P.G. is not L.P.G.A.
         core = f"(?:{core}|{'[.]'.join(phrase)}(?![.][{WORD_CHARS}])[.]?)"
@@ -45,10 +46,15 @@ def phrase_pattern(phrase: str, *, case_sensitive: bool = False) -> re.Pattern[s
     return re.compile(f"(?<![{WORD_CHARS}]){core}{tail}(?![{WORD_CHARS}])", flags)
 
 
+def is_dotted_acronym(phrase: str) -> bool:
+    """An all-capitals acronym, which newspapers also spell with dots (CIA, C.I.A.)."""
+    return re.fullmatch(r"[A-Z]{2,6}", phrase) is not None
+
+
 def needles(phrase: str, *, case_sensitive: bool = False) -> tuple[str, ...]:
     """Fragments one of which every match of `phrase` contains (lowercase unless case-sensitive);
     checking them first skips most regex scans. An acronym matches as itself or dotted (C.I.A.)."""
-    if re.fullmatch(r"[A-Z]{2,6}", phrase):
+    if is_dotted_acronym(phrase):
         fragments: tuple[str, ...] = (phrase, f"{phrase[0]}.{phrase[1]}")
     else:
         # Every literal piece of the phrase is in every match; the longest is the rarest ("400" of S-400).
@@ -110,29 +116,77 @@ def phrase_spans(
     phrase: str, pattern: re.Pattern[str], phrase_needles: tuple[str, ...], text: str, positions: NeedlePositions | None
 ) -> list[tuple[int, int]]:
     """Where `phrase` matches `text`: near its needles when their positions are known, else by a full scan."""
-    if positions is None:
+    if positions is None or not WORD_START.match(phrase):
         return [m.span() for m in pattern.finditer(text)]
-    starts = [start for needle in phrase_needles for start in positions.get(needle, ())]
-    return [m.span() for m in matches_near(phrase, pattern, text, starts)]
+    offsets = _needle_plan(phrase, phrase_needles)
+    if offsets is None:  # most phrases: a match starts where its needle does
+        starts = sorted(start for needle in phrase_needles for start in positions.get(needle, ()))
+        return [m.span() for m in matches_at(pattern, text, starts)]
+    windows = sorted(
+        (max(0, start - farthest), start - nearest)
+        for needle, (nearest, farthest) in offsets
+        for start in positions.get(needle, ())
+    )
+    return [m.span() for m in matches_in_windows(pattern, text, windows)]
 
 
-def matches_near(phrase: str, pattern: re.Pattern[str], text: str, needle_starts: Sequence[int]) -> list[re.Match[str]]:
-    """What `pattern.finditer(text)` (the pattern of `phrase`) yields, found by trying only the word
-    starts shortly before each needle occurrence instead of scanning the whole text.
+@functools.lru_cache(maxsize=65536)
+def _needle_plan(phrase: str, phrase_needles: tuple[str, ...]) -> tuple[tuple[str, tuple[int, int]], ...] | None:
+    """Each needle's offsets (needle_offsets), or None when every match starts at a needle."""
+    offsets = tuple((needle, needle_offsets(phrase, needle)) for needle in phrase_needles)
+    return None if all(offset == (0, 0) for _needle, offset in offsets) else offsets
 
-    A match starts a word (the pattern's lookbehind; phrases start with a word character) and contains a
-    needle at most REACH_PER_CHAR characters per phrase character after its start, so no match can start
-    anywhere else. Matching from inside the text keeps the pattern exact: its lookbehind still sees the
-    characters before, and the match may run on to the text's end.
+
+def needle_offsets(phrase: str, needle: str) -> tuple[int, int]:
+    """How far before its needle a match of `phrase` can start: (nearest, farthest) in characters.
+
+    The phrase's text before the needle is matched character for character, except that a space matches
+    1 to MAX_SEPARATOR spaces or hyphens and a hyphen 0 or 1. Most phrases start with their needle, so
+    their matches start exactly where it does; an acronym's dotted form (C.I.A.) starts with its needle too.
     """
-    if not WORD_START.match(phrase):
-        return list(pattern.finditer(text))
-    reach = REACH_PER_CHAR * len(phrase)
+    if is_dotted_acronym(phrase):
+        return 0, 0
+    folded = phrase.lower()
+    nearest: int | None = None
+    farthest = 0
+    at = folded.find(needle.lower())
+    if at < 0:  # not a piece of the phrase: any start within reach of it
+        return 0, REACH_PER_CHAR * len(phrase)
+    while at >= 0:
+        before = folded[:at]
+        least = len(before) - before.count("-")
+        most = len(before) + before.count(" ") * (MAX_SEPARATOR - 1)
+        nearest = least if nearest is None else min(nearest, least)
+        farthest = max(farthest, most)
+        at = folded.find(needle.lower(), at + 1)
+    return nearest or 0, farthest
+
+
+def matches_at(pattern: re.Pattern[str], text: str, starts: Sequence[int]) -> list[re.Match[str]]:
+    """What `pattern.finditer(text)` yields when every match starts at one of `starts` (sorted)."""
     found: list[re.Match[str]] = []
     resume = 0
-    for start in sorted(needle_starts):
-        while start >= resume:
-            match = _first_match(pattern, text, max(resume, start - reach), start + 1)
+    for start in starts:
+        if start >= resume and (match := pattern.match(text, start)) is not None:
+            found.append(match)
+            resume = match.end()
+    return found
+
+
+def matches_in_windows(pattern: re.Pattern[str], text: str, windows: Sequence[tuple[int, int]]) -> list[re.Match[str]]:
+    """What `pattern.finditer(text)` yields when every match starts at a word start inside one of
+    `windows` (first, last), sorted: only those word starts are tried, never the rest of the text.
+
+    A match starts a word (the pattern's lookbehind; phrases start with a word character). Matching from
+    inside the text keeps the pattern exact: its lookbehind still sees the characters before, and the
+    match may run on to the text's end.
+    """
+    found: list[re.Match[str]] = []
+    resume = 0
+    for first, last in windows:
+        while last >= resume:
+            begin = max(resume, first)
+            match = pattern.match(text, begin) if begin == last else _first_match(pattern, text, begin, last + 1)
             if match is None:
                 break
             found.append(match)

@@ -243,3 +243,27 @@ def test_make_serve_serves_the_feeds_with_the_reports(capture_run: tuple[Path, P
     assert answer.headers["content-type"].startswith("application/atom+xml")
     parsed = feedparser.parse(answer.content)
     assert not parsed.bozo and parsed.entries
+
+
+def test_a_watch_matches_other_forms_of_its_words_as_search_does() -> None:
+    import pyarrow as pa
+
+    from warehouse.fulltext import all_words, scratch_index
+    from warehouse.watches import MATCH_SQL
+
+    rows = pa.table(
+        {
+            "story_id": ["oil", "other"],
+            "article_id": ["a1", "a2"],
+            "title": ["Индия закупает нефть", "Weather"],
+            "body": ["Поставки российской нефти выросли, несмотря на санкции.", "Rain sanctions nothing."],
+            "language": ["ru", "en"],
+            "source": ["tass", "wire"],
+            "topics": [["energy"], []],
+        }
+    )
+    with scratch_index(rows) as con:
+        words = all_words(con, "нефтью санкциями")
+        params = {"words": " ".join(words), "language": None, "source": None, "topic": None}
+        found = con.execute(MATCH_SQL, params).fetchall()
+    assert [r[0] for r in found] == ["oil"]

@@ -12,3 +12,13 @@ def test_lake_dialect_keeps_columns_and_drops_keys_and_indexes() -> None:
     assert "CREATE INDEX" not in lake_sql.upper()
     assert lake_sql.count("CREATE TABLE") == sql.count("CREATE TABLE")
     assert "alias_url  VARCHAR NOT NULL" in lake_sql
+
+
+def test_lake_dialect_drops_check_constraints_which_ducklake_refuses() -> None:
+    ddl = "CREATE TABLE t (\n    verdict VARCHAR NOT NULL CHECK (verdict IN ('add', 'remove')),\n    n INTEGER\n);"
+    assert backend.lake_dialect(ddl) == "CREATE TABLE t (\n    verdict VARCHAR NOT NULL,\n    n INTEGER\n);"
+    for path in db.schema_files():
+        statements = [
+            line.split("--")[0] for line in backend.lake_dialect(path.read_text(encoding="utf-8")).splitlines()
+        ]
+        assert "CHECK" not in " ".join(statements).upper(), path.name

@@ -98,3 +98,12 @@ def test_evidence_shows_character_grams_as_parts_of_words() -> None:
 def test_headlines_and_stories_are_told_apart() -> None:
     assert is_short("A headline", "One line of summary.")
     assert not is_short("A headline", "word " * 80)
+
+
+def test_the_model_reads_the_lead_of_a_long_article_not_all_of_it() -> None:
+    # 200 words of body are read for words, 40 for character n-grams: a long article costs what its lead does
+    body = " ".join(["filler"] * 150 + ["zebraword"] + ["filler"] * 100 + ["quaggaword"] + ["filler"] * 500)
+    found = text_features("A title", body)
+    assert "zebraword" in found and "quaggaword" not in found
+    assert "#zebra" not in found  # past the 40 words whose character n-grams are read
+    assert FEATURES.endswith("/2")  # a model trained on the features that read further is refused
