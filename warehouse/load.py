@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
 import duckdb
 
 from extractors.dedup.signatures import signature_to_bytes
-from extractors.records import EntityCount, FeedResult, ProcessedArticle, Rejection, Source, TopicTag
+from extractors.records import EntityCount, FeedResult, ProcessedArticle, Rejection, Source, StoryLink, TopicTag
 from warehouse import story_index
 from warehouse.backend import retry_conflicts
 from warehouse.bulk import Table, bulk_insert, bulk_merge
@@ -211,8 +212,14 @@ def entity_row(e: EntityCount) -> list[Any]:
 
 
 @retry_conflicts
-def load_articles(con: duckdb.DuckDBPyConnection, items: list[ProcessedArticle], run_id: str | None) -> int:
-    """Load a batch in one transaction; return how many articles were new."""
+def load_articles(
+    con: duckdb.DuckDBPyConnection,
+    items: list[ProcessedArticle],
+    run_id: str | None,
+    story_moves: Collection[StoryLink] = (),
+) -> int:
+    """Load a batch in one transaction, with the stored articles its story linking moved; return how many
+    articles were new."""
     if not items:
         return 0
     rows = _article_rows(items, run_id)
@@ -227,7 +234,7 @@ def load_articles(con: duckdb.DuckDBPyConnection, items: list[ProcessedArticle],
         new_ids = set(ids) - stored
         for name, table in TABLES.items():
             bulk_insert(con, table, rows[name], new_ids)
-        story_index.write_stories(con, items, new_ids)
+        story_index.write_stories(con, items, new_ids, story_moves)
     return len(set(ids)) - len(stored)
 
 

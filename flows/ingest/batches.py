@@ -58,8 +58,9 @@ def store_analyzed(con: duckdb.DuckDBPyConnection, analyzed: list[AnalyzedArticl
     known = lookups.known_fingerprints(con, [(a.article, a.fingerprint) for a in analyzed])
     processed = judge_analyzed(analyzed, known)
     profiles = [a.story_profile or story_profile(a.article) for a in analyzed]
-    processed = link_stories(processed, profiles, warehouse_stories.story_index(con, processed, profiles))
-    outcome = BatchOutcome(new_articles=load.load_articles(con, processed, run_id))
+    index = warehouse_stories.story_index(con, processed, profiles)
+    processed = link_stories(processed, profiles, index)
+    outcome = BatchOutcome(new_articles=load.load_articles(con, processed, run_id, index.moved.values()))
     for p in processed:
         if p.duplicate is not None:
             outcome.duplicates[p.duplicate.kind] += 1

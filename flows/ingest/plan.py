@@ -24,6 +24,7 @@ from flows.http.capture_server import CAPTURE_SCHEME
 from flows.ingest.batches import store_analyzed
 from flows.ingest.poll_plan import poll_plan
 from flows.retag import retag_if_versions_changed
+from flows.story_reprofile import reprofile_if_version_changed
 from warehouse import leases, load, lookups, source_health
 from warehouse.read_copy import Publisher
 
@@ -153,6 +154,9 @@ def plan_run(
             retagged.articles,
             retagged.tag_rows_written,
         )
+    reprofiled = reprofile_if_version_changed(con, gazetteer)
+    if reprofiled is not None:
+        logger.info("story profile %s: profiled %d stored articles again", reprofiled.version, reprofiled.articles)
     seeds_added = load_seeds(con, settings.CORPUS_DIR, run_id, taxonomy, gazetteer)
     logger.info("seed corpus: %d new seed articles loaded", seeds_added)
     wanted = select_sources(config.sources, capture=config.capture, live=config.live)
