@@ -22,7 +22,7 @@ LINK_THRESHOLD = 0.10
 KEEP_SHARE = 0.65
 GROUP_RATIO = 0.7
 # Two articles in different languages share no words: their similarity is this share of the cosine of their
-# entities, dates and numbers (tuned on bench/data/stories-xl/dev.jsonl, checked on check.jsonl).
+# entities, dates and numbers (tuned on bench/stories-xl/dev.jsonl, checked on check.jsonl).
 CROSS_LANGUAGE_WEIGHT = 0.5
 
 
