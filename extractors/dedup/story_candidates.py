@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from extractors.dedup.story_profile import TOP_TERMS, heaviest_terms, unit_vector
+from extractors.dedup.story_profile import heaviest_terms, unit_vector
 from extractors.records import StoryLink
 
 # Publication dates further apart than this are never the same story; closer ones are scaled down.
@@ -22,6 +22,8 @@ CANDIDATES_PER_ARTICLE = 100
 RETRIEVAL_MAX_DF_SHARE = 0.1
 # ... once the index is large enough for a share to mean something: below this, every term fetches.
 RETRIEVAL_MIN_DF = 20
+# How many of an article's terms fetch its candidates: its heaviest among those some indexed article holds.
+FETCH_TERMS = 32
 
 # The time factor of articles published d days apart (d <= WINDOW_DAYS): 1.0 the same day, halving every
 # HALF_LIFE_DAYS. Undated articles get 1.0; further apart, they are not compared.
@@ -74,7 +76,7 @@ def fetching(
     """Of an article's terms, heaviest first, those that fetch candidates: the heaviest among the terms
     some indexed article holds (`indexed` counts them), unless too common to say which event."""
     max_df = max(RETRIEVAL_MIN_DF, int(documents * RETRIEVAL_MAX_DF_SHARE))
-    return list(itertools.islice(((t, w) for t, w in heaviest if 0 < indexed(t) <= max_df), TOP_TERMS))
+    return list(itertools.islice(((t, w) for t, w in heaviest if 0 < indexed(t) <= max_df), FETCH_TERMS))
 
 
 def is_cross_language(a: str | None, b: str | None) -> bool:

@@ -37,7 +37,6 @@ class _Batch:
         self.index = index
         self.originals = [i for i, item in enumerate(items) if item.duplicate is None]
         self.queries: dict[str, tuple[dict[str, float], frozenset[str]]] = {}
-        self.evidence_norms: dict[str, float] = {}
         frequency, documents = dict(index.document_frequency), index.documents
         peers = []
         self.fetches: dict[str, frozenset[str]] = {}
@@ -114,10 +113,7 @@ class _Batch:
         vector, vocabulary = query
         own = self.position.get(article.article_id)
         allowed = [n for n in pool if n != own]
-        evidence = self.evidence_norms.get(article.article_id)
-        if evidence is None or article.article_id not in self.queries:
-            evidence = math.sqrt(sum(w * w for t, w in vector.items() if is_evidence(t)))
-            self.evidence_norms[article.article_id] = evidence
+        evidence = math.sqrt(sum(w * w for t, w in vector.items() if is_evidence(t)))
         scores = self.matrix.scores(vector, vocabulary, article.published, allowed, self.index.documents - 1, evidence)
         return self._pair_scores(article, scores)
 

@@ -169,3 +169,39 @@ def test_the_gazetteer_knows_the_russian_case_forms_news_uses() -> None:
         "Rajnath Singh",
         "Moscow",
     } <= found
+
+
+def _written_set(name: str) -> list[tuple[Article, str]]:
+    import json
+
+    rows = [json.loads(line) for line in (PROJECT / "bench" / "stories-xl" / name).read_text("utf-8").splitlines()]
+    return [
+        (
+            Article(
+                article_id=article_id(f"bench://stories/{r['doc_id']}"),
+                url=f"bench://stories/{r['doc_id']}",
+                source="bench",
+                title=r["title"],
+                text=r["text"],
+                language=r["lang"],
+                published=date.fromisoformat(r["date"]),
+            ),
+            r["cluster"],
+        )
+        for r in rows
+    ]
+
+
+def test_three_events_of_one_summit_day_stay_apart_in_every_language() -> None:
+    # bench/stories-xl/check2.jsonl: the nuclear deal, the press conference and the business forum of one
+    # day, each in English, Hindi and Russian; all nine name Putin, Modi or New Delhi and the date
+    written = _written_set("check2.jsonl")
+    for size in (1, len(written)):
+        index = StoryIndex()
+        for start in range(0, len(written), size):
+            _link([a for a, _ in written[start : start + size]], index)
+        stories: dict[str, set[str]] = {}
+        for article, cluster in written:
+            stories.setdefault(cluster, set()).add(index.story_of[article.article_id])
+        assert all(len(s) == 1 for s in stories.values())
+        assert len(set.union(*stories.values())) == 3
