@@ -98,7 +98,8 @@ def story_index(
     index = StoryIndex(documents=document_frequency.pop(DOCUMENT_COUNT_TERM, 0), document_frequency=document_frequency)
     matched = [i.duplicate.matched_article_id for i in items if i.duplicate is not None]
     candidates = _candidates(con, profiles, index)
-    wanted = sorted(set(matched) | set(candidates))
+    batch_ids = {i.article.article_id for i in items}
+    wanted = sorted(set(matched) | set(candidates) | batch_ids)
     verdicts: dict[str, tuple[str | None, float]] = {}
     languages: dict[str, str | None] = {}
     if wanted:
@@ -109,6 +110,8 @@ def story_index(
             ).fetchall():
                 index.story_of[article_id] = story_id
                 verdicts[article_id] = (matched_id, float(score or 0.0))
+                if article_id in batch_ids:
+                    index.stored.add(article_id)
     if candidates:
         dated = [d for d in candidates.values() if d is not None]
         source, params = _story_terms_between(min(dated, default=None), max(dated, default=None))

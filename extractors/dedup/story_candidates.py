@@ -54,6 +54,8 @@ class StoryIndex:
     candidates_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
     story_of: dict[str, str] = field(default_factory=dict)
     moved: dict[str, StoryLink] = field(default_factory=dict)
+    # the batch's articles the warehouse holds already (a rerun): they keep their stories and move nothing
+    stored: set[str] = field(default_factory=set)
 
     def count(self, vocabulary: tuple[str, ...]) -> None:
         self.documents += 1

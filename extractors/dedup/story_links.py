@@ -35,7 +35,9 @@ class _Batch:
 
     def __init__(self, items: list[ProcessedArticle], profiles: list[StoryProfile], index: StoryIndex) -> None:
         self.index = index
-        self.originals = [i for i, item in enumerate(items) if item.duplicate is None]
+        self.originals = [
+            i for i, item in enumerate(items) if item.duplicate is None and item.article.article_id not in index.stored
+        ]
         self.queries: dict[str, tuple[dict[str, float], frozenset[str]]] = {}
         frequency, documents = dict(index.document_frequency), index.documents
         peers = []
@@ -180,9 +182,20 @@ def link_batch(
                 match_score=link.score,
             )
     for i, item in enumerate(items):
-        if i not in by_position:
+        if i in by_position:
+            continue
+        if item.duplicate is None:  # stored already: the load keeps its row
+            by_position[i] = _stored_link(
+                IndexedArticle(
+                    article_id=item.article.article_id,
+                    story_id=story_of(item.article.article_id),
+                    published=item.article.published,
+                    terms=(),
+                )
+            )
+        else:
             by_position[i] = copy_link(item, story_of)
-            index.story_of[item.article.article_id] = by_position[i].story_id
+        index.story_of[item.article.article_id] = by_position[i].story_id
     return [replace(item, story=by_position[i]) for i, item in enumerate(items)]
 
 

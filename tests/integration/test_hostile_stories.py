@@ -51,6 +51,12 @@ def test_a_stored_article_moved_to_a_new_story_takes_its_copies_along(db_path: P
     assert {_story(con, a.article_id)[0] for a in OLDER} == {OLDER[0].article_id}
     (stories,) = con.execute("SELECT count(*) FROM stories").fetchone() or (0,)
     assert stories == 2
+    # storing the same articles again (a rerun) moves nothing back or forth
+    rows = "SELECT article_id, story_id, kind, score, matched_article_id, detail FROM article_stories ORDER BY 1"
+    before = con.execute(rows).fetchall()
+    _store(con, [*OLDER, *NEWER[:2]], "rerun")
+    _store(con, [first], "rerun-first")
+    assert con.execute(rows).fetchall() == before
     con.close()
 
 
