@@ -121,7 +121,7 @@ def _fill_chunk(con: duckdb.DuckDBPyConnection, low: int, high: int, vocabulary:
     )
     rank = f"CAST(floor(exp({_unit('i, k')} * ln({vocabulary}))) AS BIGINT)"
     con.execute(
-        "INSERT INTO story_terms SELECT v.term, c.article_id, any_value(c.count), any_value(c.published)"
+        "INSERT INTO story_terms SELECT v.term, c.article_id, any_value(c.count), any_value(c.published), NULL"
         f" FROM (SELECT article_id, published, {rank} AS rank, 1.0 + (hash(i, k, 'n') % 6)::BIGINT AS count"
         f"       FROM {chunk}, range({TOP_TERMS}) t(k) WHERE NOT is_copy) c"
         " JOIN vocab v USING (rank) GROUP BY v.term, c.article_id ORDER BY any_value(c.published)"

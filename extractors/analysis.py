@@ -62,13 +62,16 @@ def analyze_article(
     # Level 1: a little more disk than level 6 for much less CPU (docs/performance.md).
     raw_gzip = gzip.compress(article.raw_html, compresslevel=1) if article.raw_html else b""
     slim = dataclasses.replace(article, raw_html=b"")
+    fingerprints = _stage(budget, "fingerprints", fingerprint(slim))
+    tags = _stage(budget, "topic tagging", tag_article(slim, taxonomy))
+    entities = _stage(budget, "entities", extract_entities(slim, gazetteer) if gazetteer else ())
     return AnalyzedArticle(
         article=slim,
         raw_gzip=raw_gzip,
-        fingerprint=_stage(budget, "fingerprints", fingerprint(slim)),
-        tags=_stage(budget, "topic tagging", tag_article(slim, taxonomy)),
-        entities=_stage(budget, "entities", extract_entities(slim, gazetteer) if gazetteer else ()),
-        story_profile=_stage(budget, "the story profile", story_profile(slim)),
+        fingerprint=fingerprints,
+        tags=tags,
+        entities=entities,
+        story_profile=_stage(budget, "the story profile", story_profile(slim, entities)),
     )
 
 

@@ -132,6 +132,7 @@ class StoryProfile:
     article_id: str
     published: date | None
     counts: tuple[tuple[str, float], ...]
+    language: str | None = None  # primary subtag ("en", "hi"); None when unknown
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
 import duckdb
 
 from extractors.dedup.signatures import signature_to_bytes
-from extractors.records import EntityCount, FeedResult, ProcessedArticle, Rejection, Source, TopicTag
+from extractors.records import EntityCount, FeedResult, ProcessedArticle, Rejection, Source, StoryLink, TopicTag
 from warehouse import story_index
 from warehouse.backend import retry_conflicts
 from warehouse.bulk import Table, bulk_insert, bulk_merge
@@ -210,14 +211,25 @@ def entity_row(e: EntityCount) -> list[Any]:
     return [e.article_id, e.entity, e.kind, e.mentions, e.in_title, list(e.aliases), e.gazetteer_version]
 
 
-def load_articles(con: duckdb.DuckDBPyConnection, items: list[ProcessedArticle], run_id: str | None) -> int:
+def load_articles(
+    con: duckdb.DuckDBPyConnection,
+    items: list[ProcessedArticle],
+    run_id: str | None,
+    story_moves: Collection[StoryLink] = (),
+) -> int:
     """Load a batch in one transaction; return how many articles were not stored before."""
-    return len(store_articles(con, items, run_id))
+    return len(store_articles(con, items, run_id, story_moves))
 
 
 @retry_conflicts
-def store_articles(con: duckdb.DuckDBPyConnection, items: list[ProcessedArticle], run_id: str | None) -> frozenset[str]:
-    """Load a batch in one transaction; return the ids of the articles it stored (those not stored before)."""
+def store_articles(
+    con: duckdb.DuckDBPyConnection,
+    items: list[ProcessedArticle],
+    run_id: str | None,
+    story_moves: Collection[StoryLink] = (),
+) -> frozenset[str]:
+    """Load a batch in one transaction, with the stored articles its story linking moved; return the ids of
+    the articles it stored (those not stored before)."""
     if not items:
         return frozenset()
     rows = _article_rows(items, run_id)
@@ -232,7 +244,7 @@ def store_articles(con: duckdb.DuckDBPyConnection, items: list[ProcessedArticle]
         new_ids = set(ids) - stored
         for name, table in TABLES.items():
             bulk_insert(con, table, rows[name], new_ids)
-        story_index.write_stories(con, items, new_ids)
+        story_index.write_stories(con, items, new_ids, story_moves)
     return frozenset(new_ids)
 
 

@@ -1,5 +1,6 @@
-"""The stored fingerprints and story terms of articles, rewritten when the code computing them changed
-(flows/refresh_text.py), and the version each was last computed with (`text_feature_versions`)."""
+"""The stored fingerprints of articles, rewritten when the code computing them changed (flows/refresh_text.py),
+and the version they were last computed with (`text_feature_versions`). Story terms have their own versions
+(warehouse/story_profiles.py), since the gazetteer they hold changes them too."""
 
 from __future__ import annotations
 
@@ -12,9 +13,8 @@ from extractors.records import Article, Fingerprint
 from warehouse.bulk import Table, bulk_insert, key_list
 from warehouse.db import transaction
 from warehouse.load import TABLES
-from warehouse.story_index import STORY_TABLES, TERM_DF
 
-FEATURES = ("fingerprints", "story_profiles")
+FEATURES = ("fingerprints",)
 
 
 def recorded_version(con: duckdb.DuckDBPyConnection, feature: str) -> str | None:
@@ -30,10 +30,8 @@ def record_version(con: duckdb.DuckDBPyConnection, feature: str, version: str) -
         con.execute("INSERT INTO text_feature_versions (feature, version) VALUES (?, ?)", [feature, version])
 
 
-def article_ids(con: duckdb.DuckDBPyConnection, *, indexed_only: bool = False) -> list[str]:
-    """Every stored article, or only those indexed for story matching (they have story terms)."""
-    sql = "SELECT DISTINCT article_id FROM story_terms" if indexed_only else "SELECT article_id FROM articles"
-    return sorted(row[0] for row in con.execute(sql).fetchall())
+def article_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return sorted(row[0] for row in con.execute("SELECT article_id FROM articles").fetchall())
 
 
 def stored_articles(con: duckdb.DuckDBPyConnection, ids: Sequence[str], batch_size: int) -> Iterator[list[Article]]:
@@ -64,15 +62,3 @@ def replace_fingerprints(con: duckdb.DuckDBPyConnection, fingerprints: Sequence[
             [[fp.article_id, fp.text_hash, fp.title_key, signature_to_bytes(fp.minhash)] for fp in fingerprints],
         )
         bulk_insert(con, TABLES["bands"], [[key, fp.article_id] for fp in fingerprints for key in fp.band_keys])
-
-
-def replace_story_terms(
-    con: duckdb.DuckDBPyConnection, term_rows: Iterator[list[list[object]]], document_frequency: dict[str, int]
-) -> None:
-    """All story terms and their frequencies, replacing the stored ones, in one transaction."""
-    with transaction(con):
-        con.execute(f"DELETE FROM {STORY_TABLES['terms'].name}")
-        con.execute(f"DELETE FROM {TERM_DF.name}")
-        for rows in term_rows:
-            bulk_insert(con, STORY_TABLES["terms"], rows)
-        bulk_insert(con, TERM_DF, [[term, n] for term, n in sorted(document_frequency.items())])

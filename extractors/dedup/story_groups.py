@@ -1,83 +1,80 @@
-"""Stories of one batch from each article's best match: pure graph steps for extractors/dedup/story_links.py.
+"""Where an arriving article goes: the group rule for extractors/dedup/story_links.py, pure.
 
-`edges[n]` is batch article n's best match above the threshold: another batch position, a stored
-article id, or None. `scores[n]` holds n's scores against every stored and batch article it shares
-terms with. `story_of` maps stored articles to their stories.
+An article `k` with a best match `m` (score at least the link threshold) joins m's story, unless m's own
+best match is k. Then k and m form a pair that may be a new event: the first report of an event often lands
+in an older story of the same kind, and only the second report shows it was something else. The pair stays
+in m's story when its two members still match that story, on average, at least KEEP_SHARE of the scores its
+members joined it with (a share, so that the rule holds as scores drift with the size of the index);
+otherwise it joins the story it matches best if that agreement reaches GROUP_RATIO of how well the two match
+each other; otherwise the pair becomes a story of its own, and m moves to it. So the stories depend on the order the
+articles arrived in, not on how they were grouped into batches: the flow places a batch's articles one at a
+time, each seeing the stored articles and the batch's earlier ones.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 
-def resolve_stories(edges: list[int | str | None], ids: list[str], story_of: dict[str, str]) -> list[str]:
-    """Follow each article's best match (a batch position, a stored article, or none) to a story.
-    A chain ends at a stored article (its story), at an article without a match (it opens the story),
-    or in a loop of batch articles that match each other; the earliest article of a new story opens it."""
-    story: list[str | None] = [None] * len(edges)
-    for start in range(len(edges)):
-        path: list[int] = []
-        node: int | str | None = start
-        while isinstance(node, int) and story[node] is None and node not in path:
-            path.append(node)
-            node = edges[node]
-        if isinstance(node, str):
-            found = story_of.get(node, node)
-        elif node is None:
-            found = ids[path[-1]]
-        elif story[node] is not None:
-            found = story[node] or ""
-        else:
-            found = ids[min(path[path.index(node) :])]
-        for position in path:
-            story[position] = found
-    # A new story is named after its earliest article, whichever article its chain ended at.
-    first: dict[str, str] = {}
-    for n, s in enumerate(story):
-        if s in ids:
-            first.setdefault(s, ids[n])
-    return [first.get(s or "", s or "") for s in story]
+# Scores are cosine x time factor (extractors/dedup/story_links.py); these were tuned on half the dev topics
+# and checked on the other half (docs/dedup-and-stories.md).
+LINK_THRESHOLD = 0.10
+KEEP_SHARE = 0.65
+GROUP_RATIO = 0.7
+# Two articles in different languages share no words: their similarity is this share of the cosine of their
+# entities, dates and numbers (tuned on bench/stories-xl/dev.jsonl, checked on check.jsonl).
+CROSS_LANGUAGE_WEIGHT = 0.5
 
 
-def join_groups(
-    stories: list[str],
-    ids: list[str],
-    scores: list[dict[str, float]],
-    story_of: dict[str, str],
-    threshold: float,
-    ratio: float,
-) -> list[str]:
-    """Attach the batch's new stories to a stored or earlier one when their members agree with it.
-    A group of articles that match each other joins another story only if its members match that
-    story, on average, about as well as they match each other: a same-kind event reported in the
-    batch by several outlets stays apart from the older story it resembles."""
-    member_of = dict(zip(ids, stories, strict=True))
+@dataclass(frozen=True, kw_only=True)
+class Placement:
+    story: str  # the arriving article's story
+    moved_to: str | None = None  # m's new story, when the pair leaves m's story
+    agreement: float = 0.0  # the pair's average best score into the story it ended in (or left)
 
-    def story(article_id: str) -> str:
-        return member_of.get(article_id) or story_of.get(article_id, article_id)
 
-    opened = [s for n, s in enumerate(stories) if s == ids[n]]
-    for group in opened:
-        members = [n for n, s in enumerate(stories) if s == group]
-        best_in: dict[str, list[float]] = {}
-        cohesion: list[float] = []
-        for n in members:
-            per_story: dict[str, float] = {}
-            inner = 0.0
-            for other, score in scores[n].items():
-                target = story(other)
-                if target == group:
-                    inner = max(inner, score)
-                else:
-                    per_story[target] = max(per_story.get(target, 0.0), score)
-            cohesion.append(inner)
-            for target, score in per_story.items():
-                best_in.setdefault(target, []).append(score)
-        if not best_in:
-            continue
-        target, agreement = max(((t, sum(v) / len(members)) for t, v in best_in.items()), key=lambda kv: (kv[1], kv[0]))
-        cohesive = ratio * sum(cohesion) / len(members)
-        needed = threshold if len(members) == 1 else max(threshold, cohesive)
-        if agreement >= needed:
-            for n in members:
-                stories[n] = target
-                member_of[ids[n]] = target
-    return stories
+def agreements(
+    pair: tuple[str, str], scores: tuple[dict[str, float], dict[str, float]], story_of: Callable[[str], str]
+) -> dict[str, float]:
+    """For each story either member matches (other than through the pair itself), the average of the two
+    members' best scores into it."""
+    best: list[dict[str, float]] = [{}, {}]
+    for side, member_scores in enumerate(scores):
+        for other, score in member_scores.items():
+            if other in pair:
+                continue
+            story = story_of(other)
+            best[side][story] = max(best[side].get(story, 0.0), score)
+    return {story: (best[0].get(story, 0.0) + best[1].get(story, 0.0)) / 2 for story in {*best[0], *best[1]}}
+
+
+def place(
+    article: str,
+    match: str | None,
+    article_scores: dict[str, float],
+    match_scores: dict[str, float],
+    story_of: Callable[[str], str],
+    placed_score: Callable[[str], float] = lambda _: 0.0,
+) -> Placement:
+    """The story of `article` given its best `match` (None: nothing reached the threshold), both articles'
+    scores against everything they were compared with, the current story of every other article, and the
+    score each placed article joined its story with."""
+    if match is None:
+        return Placement(story=article)
+    home = story_of(match)
+    mutual = max(match_scores.items(), key=lambda kv: (kv[1], kv[0]), default=("", 0.0))[0] == article
+    if not mutual:
+        return Placement(story=home)
+    agree = agreements((match, article), (match_scores, article_scores), story_of)
+    # how its members joined the story (its opener joined with nothing)
+    members = [placed_score(a) for a in {*article_scores, *match_scores} if story_of(a) == home and a != match]
+    joined = [score for score in members if score >= LINK_THRESHOLD]
+    typical = sum(joined) / len(joined) if joined else 0.0
+    if agree.get(home, 0.0) >= KEEP_SHARE * typical or home == match:
+        # m opened its story: the pair is that story (its other members followed m there)
+        return Placement(story=home, agreement=agree.get(home, 0.0))
+    cohesion = (article_scores.get(match, 0.0) + match_scores.get(article, 0.0)) / 2
+    target, agreement = max(agree.items(), key=lambda kv: (kv[1], kv[0]), default=(home, 0.0))
+    if agreement >= max(LINK_THRESHOLD, GROUP_RATIO * cohesion):
+        return Placement(story=target, moved_to=None if target == home else target, agreement=agreement)
+    return Placement(story=match, moved_to=match, agreement=agree.get(home, 0.0))

@@ -1,255 +1,259 @@
 """Same-story linking: the last rung of the dedup ladder. Pure: the warehouse supplies the stored
 articles that share rare terms with the batch (and the document frequencies), this module decides.
 
-Each article points at its most similar article, stored or in its own batch, when the TF-IDF
-cosine of their top terms, scaled down by the days between them, clears a threshold; following
-those pointers gives its story (extractors/dedup/story_groups.py), and a group of new articles joins an
-older story only when its members match it about as well as they match each other.
-Articles are compared by their term profiles (extractors/dedup/story_profile.py).
-The choices and the figures behind them are in docs/dedup-and-stories.md.
+The batch's articles are placed one at a time, in arrival order: each is compared with the stored
+candidates and the batch's earlier articles, and goes where extractors/dedup/story_groups.py says (its best
+match's story, or a story of its own, possibly taking its best match along). A pair's score is the TF-IDF
+cosine of their terms (extractors/dedup/story_profile.py) when they are written in one language, and a share
+of the cosine of their language-free evidence (entities, dates, numbers) when they are not; either way it is
+scaled down by the days between them. The choices and the figures behind them are in docs/dedup-and-stories.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import date
+import math
+from dataclasses import replace
 
-from extractors.dedup.story_groups import join_groups, resolve_stories
-from extractors.dedup.story_profile import QUERY_TERMS, TOP_TERMS, heaviest_terms, idf, unit_vector
+from extractors.dedup.story_candidates import (
+    DECAY_BY_DAYS,
+    IndexedArticle,
+    StoryIndex,
+    fetching,
+    is_cross_language,
+)
+from extractors.dedup.story_detail import Match, copy_link, moved_link, story_link
+from extractors.dedup.story_evidence import is_evidence
+from extractors.dedup.story_groups import CROSS_LANGUAGE_WEIGHT, LINK_THRESHOLD, Placement, place
+from extractors.dedup.story_profile import QUERY_TERMS, heaviest_terms, idf_array, indexed_terms, unit_vector
 from extractors.dedup.story_scoring import ScoreMatrix, Scores
 from extractors.records import ProcessedArticle, StoryLink, StoryProfile
 
-LINK_THRESHOLD = 0.10
-# A new group joins an older story when its members' best scores into it average at least this
-# share of their best scores inside the group (tuned on half the dev topics, checked on the other).
-GROUP_RATIO = 0.6
-# Publication dates further apart than this are never the same story; closer ones are scaled down.
-WINDOW_DAYS = 14
-HALF_LIFE_DAYS = 7.0
-# How many stored articles (best by shared rare terms) the warehouse returns per new article.
-CANDIDATES_PER_ARTICLE = 100
 
+class _Batch:
+    """The batch's articles as the scoring sees them. Each article is weighed with the document frequencies
+    of the articles before it (stored, or earlier in the batch) and itself: what it would see alone."""
 
-# The time factor of articles published d days apart (d <= WINDOW_DAYS): 1.0 the same day, halving every
-# HALF_LIFE_DAYS. Undated articles get 1.0; further apart, they are not compared.
-DECAY_BY_DAYS = [float(0.5 ** (days / HALF_LIFE_DAYS)) for days in range(WINDOW_DAYS + 1)]
+    def __init__(self, items: list[ProcessedArticle], profiles: list[StoryProfile], index: StoryIndex) -> None:
+        self.index = index
+        self.originals = [
+            i for i, item in enumerate(items) if item.duplicate is None and item.article.article_id not in index.stored
+        ]
+        self.queries: dict[str, tuple[dict[str, float], frozenset[str]]] = {}
+        frequency, documents = dict(index.document_frequency), index.documents
+        peers = []
+        self.fetches: dict[str, frozenset[str]] = {}
+        for i in self.originals:
+            p = profiles[i]
+            vocabulary = frozenset(term for term, _ in p.counts)
+            if vocabulary:
+                documents += 1
+                for term in vocabulary:
+                    frequency[term] = frequency.get(term, 0) + 1
+            heaviest = heaviest_terms(p.counts, frequency, documents - 1, vocabulary)
+            # what would fetch its candidates were the batch's earlier articles stored already (the weights
+            # are the same: counting itself and leaving itself out cancel)
+            self.fetches[p.article_id] = frozenset(
+                t for t, _ in fetching(heaviest, lambda t: frequency.get(t, 0) - 1, documents - 1)
+            )
 
-
-@dataclass(frozen=True, kw_only=True)
-class IndexedArticle:
-    article_id: str
-    story_id: str
-    published: date | None
-    terms: tuple[tuple[str, float], ...]
-
-
-@dataclass(kw_only=True)
-class StoryIndex:
-    """Stored articles that could share a story with the batch, and the statistics to weigh terms."""
-
-    documents: int = 0
-    document_frequency: dict[str, int] = field(default_factory=dict)
-    candidates: dict[str, IndexedArticle] = field(default_factory=dict)
-    story_of: dict[str, str] = field(default_factory=dict)
-
-    def count(self, vocabulary: tuple[str, ...]) -> None:
-        self.documents += 1
-        for term in vocabulary:
-            self.document_frequency[term] = self.document_frequency.get(term, 0) + 1
-
-    def add(self, link: StoryLink, profile: StoryProfile, *, counted: bool = False) -> None:
-        self.story_of[link.article_id] = link.story_id
-        if not link.indexed_terms:
-            return
-        if not counted:
-            self.count(link.vocabulary)
-        self.candidates[link.article_id] = IndexedArticle(
-            article_id=link.article_id, story_id=link.story_id, published=profile.published, terms=link.indexed_terms
+            self.queries[p.article_id] = (unit_vector(heaviest[:QUERY_TERMS]), vocabulary)
+            peers.append(
+                IndexedArticle(
+                    article_id=p.article_id,
+                    story_id=p.article_id,
+                    published=p.published,
+                    terms=indexed_terms(heaviest, p.counts),
+                    language=p.language,
+                )
+            )
+        self.others = [*index.candidates.values(), *peers]
+        self.position = {o.article_id: n for n, o in enumerate(self.others)}
+        self.stored = len(index.candidates)
+        self.matrix = ScoreMatrix(
+            [(o.article_id, o.published, o.terms) for o in self.others],
+            index.document_frequency,
+            idf_array,
+            DECAY_BY_DAYS,
+            is_evidence,
         )
 
+    def count(self, article_id: str) -> None:
+        """The article is being placed: from now on it counts in the document frequencies."""
+        vocabulary = self.queries[article_id][1]
+        if vocabulary:
+            self.index.count(tuple(vocabulary))
+            self.matrix.count(vocabulary)
 
-@dataclass(frozen=True, kw_only=True)
-class _Match:
-    other: IndexedArticle
-    cosine: float
-    decay: float
+    def stored_query(self, article: IndexedArticle, seen: frozenset[str]) -> tuple[dict[str, float], frozenset[str]]:
+        """The query of an article already placed (stored, or earlier in the batch), from its indexed terms.
+        Only the terms the arriving article also holds (`seen`) have a document frequency the warehouse
+        looked up; the others weigh as unique, as they would for a stored article in a batch of one."""
+        frequency = {t: self.index.document_frequency.get(t, 1) if t in seen else 1 for t, _ in article.terms}
+        vocabulary = frozenset(t for t, _ in article.terms)
+        documents = self.index.documents - 1
+        vector = unit_vector(heaviest_terms(article.terms, frequency, documents, vocabulary))
+        return vector, vocabulary & seen
 
-    @property
-    def score(self) -> float:
-        return self.cosine * self.decay
+    def pool(self, n: int) -> list[int]:
+        """What the batch's n-th article is compared with: the candidates the warehouse found for it, and the
+        batch's earlier articles that those same terms would have found had they been stored already."""
+        article_id = self.others[self.stored + n].article_id
+        listed = self.index.candidates_of.get(article_id)
+        stored = (
+            range(self.stored) if listed is None else sorted(self.position[a] for a in listed if a in self.position)
+        )
+        fetches = self.fetches[article_id]
+        earlier = [
+            self.stored + j for j in range(n) if any(t in fetches for t, _ in self.others[self.stored + j].terms)
+        ]
+        return [*stored, *earlier]
 
+    def matches(
+        self, article: IndexedArticle, query: tuple[dict[str, float], frozenset[str]], pool: list[int]
+    ) -> dict[str, Match]:
+        """`article` against the others at positions in `pool`, itself left out, by pair score."""
+        vector, vocabulary = query
+        own = self.position.get(article.article_id)
+        allowed = [n for n in pool if n != own]
+        evidence = math.sqrt(sum(w * w for t, w in vector.items() if is_evidence(t)))
+        scores = self.matrix.scores(vector, vocabulary, article.published, allowed, self.index.documents - 1, evidence)
+        return self._pair_scores(article, scores)
 
-class _Vectors:
-    """Unit tf-idf vectors as one article of the batch sees them: document frequencies count every
-    other article, stored or in the batch, but not the article itself."""
-
-    def __init__(self, index: StoryIndex, vocabulary: tuple[str, ...]) -> None:
-        self.document_frequency = index.document_frequency
-        self.vocabulary = frozenset(vocabulary)
-        self.documents = index.documents - (1 if vocabulary else 0)
-
-    def heaviest(self, counts: tuple[tuple[str, float], ...]) -> list[tuple[str, float]]:
-        return heaviest_terms(counts, self.document_frequency, self.documents, self.vocabulary)
-
-    def weigh(self, counts: tuple[tuple[str, float], ...], top: int = TOP_TERMS) -> dict[str, float]:
-        return unit_vector(self.heaviest(counts)[:top])
-
-
-@dataclass(frozen=True, kw_only=True)
-class _Matches:
-    """One batch article's matches (cosine > 0, within the window) among `others`, in their order."""
-
-    others: list[IndexedArticle]
-    scores: Scores
-
-    def score_by_id(self) -> dict[str, float]:
-        return {
-            self.others[p].article_id: c * d
-            for p, c, d in zip(self.scores.positions, self.scores.cosine, self.scores.decay, strict=True)
-        }
-
-    def best(self, story_of: Callable[[str], str] | None = None, story: str = "") -> _Match | None:
-        """The best match (the first of equals), or the best in `story` when `story_of` is given."""
-        found: _Match | None = None
-        for p, cosine, decay in zip(self.scores.positions, self.scores.cosine, self.scores.decay, strict=True):
+    def _pair_scores(self, article: IndexedArticle, scores: Scores) -> dict[str, Match]:
+        found = {}
+        for p, cosine, evidence, decay in zip(
+            scores.positions, scores.cosine, scores.evidence, scores.decay, strict=True
+        ):
             other = self.others[p]
-            if story_of is not None and story_of(other.article_id) != story:
-                continue
-            if found is None or cosine * decay > found.score:
-                found = _Match(other=other, cosine=cosine, decay=decay)
+            cross = is_cross_language(article.language, other.language)
+            similarity = CROSS_LANGUAGE_WEIGHT * evidence if cross else cosine
+            if similarity > 0.0:
+                found[other.article_id] = Match(
+                    other=other.article_id, similarity=similarity, decay=decay, cross_language=cross
+                )
         return found
-
-
-def _score_matrix(others: list[IndexedArticle], index: StoryIndex) -> ScoreMatrix:
-    return ScoreMatrix(
-        [(o.article_id, o.published, o.terms) for o in others],
-        index.document_frequency,
-        index.documents - 1,  # as each query sees them: itself left out
-        idf,
-        DECAY_BY_DAYS,
-    )
-
-
-def _shared_terms(vector: dict[str, float], other: IndexedArticle, vectors: _Vectors, k: int = 8) -> str:
-    other_vector = vectors.weigh(other.terms)
-    shared = sorted((t for t in vector if t in other_vector), key=lambda t: -vector[t] * other_vector[t])
-    return ", ".join(shared[:k])
-
-
-def _copy_link(item: ProcessedArticle, index: StoryIndex) -> StoryLink:
-    assert item.duplicate is not None
-    matched = item.duplicate.matched_article_id
-    return StoryLink(
-        article_id=item.article.article_id,
-        story_id=index.story_of.get(matched, matched),
-        kind=item.duplicate.kind,
-        score=item.duplicate.score,
-        matched_article_id=matched,
-        detail=f"{item.duplicate.kind} duplicate: shares the story of the article it copies",
-    )
 
 
 def link_batch(
     items: list[ProcessedArticle], profiles: list[StoryProfile], index: StoryIndex
 ) -> list[ProcessedArticle]:
-    """Give each article its story. Each article points at its best match among stored articles and
-    the whole batch, later articles included, so several reports of a new event arriving together
-    form their own story instead of being pulled one by one into an older story of the same kind."""
-    originals = [i for i, item in enumerate(items) if item.duplicate is None]
-    for i in originals:
-        if profiles[i].counts:
-            index.count(tuple(term for term, _ in profiles[i].counts))
-    vectors: dict[int, _Vectors] = {}
-    queries: dict[int, dict[str, float]] = {}
-    peers: dict[int, IndexedArticle] = {}
-    for i in originals:
-        p = profiles[i]
-        vectors[i] = _Vectors(index, tuple(term for term, _ in p.counts))
-        heaviest = vectors[i].heaviest(p.counts)
-        queries[i] = unit_vector(heaviest[:QUERY_TERMS])
-        kept = {t for t, _ in heaviest[:TOP_TERMS]}
-        terms = tuple((t, c) for t, c in p.counts if t in kept)
-        peers[i] = IndexedArticle(article_id=p.article_id, story_id=p.article_id, published=p.published, terms=terms)
-    position = {peers[i].article_id: n for n, i in enumerate(originals)}
-    others = [*index.candidates.values(), *(peers[i] for i in originals if peers[i].terms)]
-    matrix = _score_matrix(others, index)
-    matches = {
-        i: _Matches(
-            others=others,
-            scores=matrix.scores(queries[i], vectors[i].vocabulary, profiles[i].article_id, profiles[i].published),
+    """Give each article its story, one at a time in the batch's order (extractors/dedup/story_groups.py).
+    A stored article the batch moves to another story is left in `index.moved`."""
+    batch = _Batch(items, profiles, index)
+    story = dict(index.story_of)
+
+    def story_of(article_id: str) -> str:
+        return story.get(article_id, article_id)
+
+    links: dict[str, StoryLink] = {}
+    for n in range(len(batch.originals)):
+        peer = batch.others[batch.stored + n]
+        batch.count(peer.article_id)
+        query, seen = batch.queries[peer.article_id]
+        pool = batch.pool(n)
+        found = batch.matches(peer, (query, seen), pool)
+        best = max(found.values(), key=lambda m: (m.score, m.other), default=None)
+        placement = Placement(story=peer.article_id)
+        if best is not None and best.score >= LINK_THRESHOLD:
+            placement = _place(batch, peer.article_id, best, found, [*pool, batch.stored + n], links, story, seen)
+        story[peer.article_id] = placement.story
+        in_story = [m for m in found.values() if story_of(m.other) == placement.story]
+        links[peer.article_id] = story_link(
+            peer.article_id,
+            placement,
+            best,
+            max(in_story, key=lambda m: (m.score, m.other), default=None),
+            query,
+            lambda a: batch.others[batch.position[a]].terms,
+            peer.terms,
+            tuple(sorted(seen)),
         )
-        for i in originals
-    }
-    best = {i: matches[i].best() for i in originals}
-    edges: list[int | str | None] = []
-    for i in originals:
-        match = best[i]
-        if match is None or match.score < LINK_THRESHOLD:
-            edges.append(None)
-        else:
-            edges.append(position.get(match.other.article_id, match.other.article_id))
-    ids = [peers[i].article_id for i in originals]
-    scores = [matches[i].score_by_id() for i in originals]
-    resolved = join_groups(
-        resolve_stories(edges, ids, index.story_of), ids, scores, index.story_of, LINK_THRESHOLD, GROUP_RATIO
-    )
-    stories = dict(zip(originals, resolved, strict=True))
-    links: dict[int, StoryLink] = {}
-    story_of = {**index.story_of, **{peers[i].article_id: stories[i] for i in originals}}
-    for i in originals:
-        opens = stories[i] == peers[i].article_id
-        match = best[i] if opens else matches[i].best(lambda a: story_of.get(a, a), stories[i])
-        links[i] = _story_link(peers[i], stories[i], match, queries[i], profiles[i], vectors[i])
-        index.add(links[i], profiles[i], counted=True)
-    for i, item in enumerate(items):
-        if i not in links:
-            links[i] = _copy_link(item, index)
-            index.add(links[i], profiles[i])
-    return [replace(item, story=links[i]) for i, item in enumerate(items)]
-
-
-def _story_link(
-    article: IndexedArticle,
-    story_id: str,
-    match: _Match | None,
-    vector: dict[str, float],
-    profile: StoryProfile,
-    vectors: _Vectors,
-) -> StoryLink:
-    vocabulary = tuple(term for term, _ in profile.counts)
-    if story_id != article.article_id:
-        if match is None:
-            detail = "joins the story with the batch articles it matches best; no stored member shares its terms"
-        else:
-            detail = (
-                f"tf-idf cosine {match.cosine:.3f} (title, body, names) x time {match.decay:.2f} = {match.score:.3f}"
-                f"{f' >= {LINK_THRESHOLD}' if match.score >= LINK_THRESHOLD else ', joined with its batch group'}"
-                f"; shared: {_shared_terms(vector, match.other, vectors)}"
+    by_position = {}
+    for i in batch.originals:  # a later article may have moved an earlier one of the batch
+        link = links[profiles[i].article_id]
+        by_position[i] = replace(link, story_id=story_of(link.article_id))
+        index.story_of[link.article_id] = by_position[i].story_id
+        if link.indexed_terms:  # a later batch linked against this index (in memory) finds it as stored
+            peer = batch.others[batch.position[link.article_id]]
+            index.candidates[link.article_id] = replace(
+                peer,
+                story_id=by_position[i].story_id,
+                matched_article_id=link.matched_article_id,
+                match_score=link.score,
             )
-        return StoryLink(
-            article_id=article.article_id,
-            story_id=story_id,
-            kind="story",
-            score=round(match.score, 4) if match is not None else 0.0,
-            matched_article_id=match.other.article_id if match is not None else None,
-            detail=detail,
-            indexed_terms=article.terms,
-            vocabulary=vocabulary,
+    for i, item in enumerate(items):
+        if i in by_position:
+            continue
+        if item.duplicate is None:  # stored already: the load keeps its row
+            by_position[i] = _stored_link(
+                IndexedArticle(
+                    article_id=item.article.article_id,
+                    story_id=story_of(item.article.article_id),
+                    published=item.article.published,
+                    terms=(),
+                )
+            )
+        else:
+            by_position[i] = copy_link(item, story_of)
+        index.story_of[item.article.article_id] = by_position[i].story_id
+    return [replace(item, story=by_position[i]) for i, item in enumerate(items)]
+
+
+def _place(
+    batch: _Batch,
+    article_id: str,
+    best: Match,
+    found: dict[str, Match],
+    pool: list[int],
+    links: dict[str, StoryLink],
+    story: dict[str, str],
+    seen: frozenset[str],
+) -> Placement:
+    """Where the article goes, given its best match: the match's story, unless the two match each other best
+    (extractors/dedup/story_groups.py); a move of the match is recorded."""
+
+    def story_of(a: str) -> str:
+        return story.get(a, a)
+
+    def placed_score(a: str) -> float:
+        return links[a].score if a in links else getattr(batch.index.candidates.get(a), "match_score", 0.0)
+
+    other = batch.others[batch.position[best.other]]
+    placed_by = links.get(best.other)
+    matched, matched_score = (
+        (placed_by.matched_article_id, placed_by.score)
+        if placed_by is not None
+        else (other.matched_article_id, other.match_score)
+    )
+    if matched_score >= best.score:
+        # the match was placed by a better match than this article: this article is not its best match
+        return Placement(story=story_of(best.other))
+    theirs = batch.matches(other, batch.stored_query(other, seen), pool)
+    if matched and matched not in theirs:
+        # its verdict: the match it was placed by may not be among this batch's candidates
+        theirs[matched] = Match(other=matched, similarity=matched_score, decay=1.0, cross_language=False)
+    scores = {k: m.score for k, m in found.items()}
+    placement = place(article_id, best.other, scores, {k: m.score for k, m in theirs.items()}, story_of, placed_score)
+    if placement.moved_to is not None:
+        left = story_of(best.other)
+        moved = moved_link(
+            links.get(best.other) or _stored_link(other), placement.moved_to, article_id, left, placement.agreement
         )
-    if match is None:
-        why = f"no stored article within {WINDOW_DAYS} days"
-    elif match.score < LINK_THRESHOLD:
-        why = f"no article scored >= {LINK_THRESHOLD}; best was {match.score:.3f} with {match.other.article_id[:12]}"
-    else:
-        why = f"first of the batch's articles on it; best match {match.other.article_id[:12]} at {match.score:.3f}"
+        story[best.other] = placement.moved_to
+        if best.other in links:
+            links[best.other] = moved
+        else:
+            batch.index.moved[best.other] = moved
+            batch.index.story_of[best.other] = placement.moved_to
+    return placement
+
+
+def _stored_link(article: IndexedArticle) -> StoryLink:
     return StoryLink(
         article_id=article.article_id,
-        story_id=story_id,
-        kind="new",
-        score=round(match.score, 4) if match is not None else 0.0,
-        matched_article_id=None,
-        detail=f"opens a story: {why}",
-        indexed_terms=article.terms,
-        vocabulary=vocabulary,
+        story_id=article.story_id,
+        kind="story",
+        score=round(article.match_score, 4),
+        matched_article_id=article.matched_article_id,
+        detail="",
     )

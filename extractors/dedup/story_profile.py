@@ -1,27 +1,34 @@
 """What the same-story stage knows of an article: its term counts (title words counted double, body words,
-and names: capitalized words inside a sentence), and their TF-IDF weights against the stored articles.
-The choices and the figures behind them are in docs/dedup-and-stories.md."""
+names: capitalized words inside a sentence, and the language-free evidence of extractors/dedup/story_evidence.py:
+gazetteer entities, dates, numbers), its language, and the TF-IDF weights of its terms against the stored
+articles. The choices and the figures behind them are in docs/dedup-and-stories.md."""
 
 from __future__ import annotations
 
 import math
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
+import numpy as np
+
+from extractors.dedup.story_evidence import ascii_numbers, date_terms, entity_terms, is_evidence
 from extractors.reading import read_body, read_title
-from extractors.records import Article, StoryProfile
+from extractors.records import Article, EntityCount, StoryProfile
 from extractors.tagging.tokens import WORD
 
-# Bump when the terms of a text change (word splitting, stopwords, names, weights): the next run profiles
-# every indexed article again and rebuilds the story terms and their frequencies (flows/refresh_text.py).
-# 2: words split by the `regex` module (Unicode word characters; a danda no longer sticks to a Hindi word).
-PROFILE_VERSION = "2"
 TITLE_WEIGHT = 2.0
 NAME_WEIGHT = 2.0
+ENTITY_WEIGHT = 2.0  # per mention, like a name
+# Bump when an edit changes what story_profile returns (word splitting, stopwords, names, weights): stored
+# profiles made by another version (or with another gazetteer) are made again, by flows/story_reprofile.py.
+# profile-3: words split by the `regex` module (Unicode word characters; a danda no longer sticks to a word).
+STORY_PROFILE_VERSION = "profile-3"
 # Only the top terms of an article are stored and compared: enough to carry the event, and
 # it keeps the stored index at a fixed size per article (docs/dedup-and-stories.md).
 TOP_TERMS = 64
+# Besides its heaviest terms, an article is indexed under its heaviest entities, dates and numbers.
+EVIDENCE_TERMS = 16
 QUERY_TERMS = 1000
 # Rare terms matter more than tf-idf's usual weighting says (docs/dedup-and-stories.md).
 IDF_POWER = 1.5
@@ -56,26 +63,44 @@ def _names(text: str) -> list[str]:
     return names
 
 
-def story_profile(article: Article) -> StoryProfile:
-    """Term counts of the title and the body as far as extractors/reading.py reads them."""
+def language_of(tag: str | None) -> str | None:
+    """The primary subtag of a language tag ("en-GB" -> "en"), or None."""
+    primary = (tag or "").replace("_", "-").split("-")[0].strip().casefold()
+    return primary or None
+
+
+def story_profile(article: Article, entities: Iterable[EntityCount] = ()) -> StoryProfile:
+    """Term counts of the title and the body as far as extractors/reading.py reads them, with the entities
+    the gazetteer found in them (extractors/tagging/entities.py)."""
     title, body = read_title(article.title), read_body(article.text)
+    both = title + "\n" + body
     counts: dict[str, float] = {}
     for weight, terms in (
         (TITLE_WEIGHT, _words(title)),
         (1.0, _words(body)),
-        (NAME_WEIGHT, _names(title + "\n" + body)),
+        (NAME_WEIGHT, _names(both)),
+        (1.0, date_terms(both)),
+        (1.0, ascii_numbers(both)),
     ):
         for term in terms:
             counts[term] = counts.get(term, 0.0) + weight
+    for term, mentions in entity_terms(entities):
+        counts[term] = counts.get(term, 0.0) + ENTITY_WEIGHT * mentions
     return StoryProfile(
         article_id=article.article_id,
         published=article.published,
         counts=tuple(sorted(counts.items())),
+        language=language_of(article.language),
     )
 
 
 def idf(document_frequency: int, documents: int) -> float:
     return (math.log((documents + 1) / (document_frequency + 1)) + 1.0) ** IDF_POWER
+
+
+def idf_array(document_frequency: np.ndarray, documents: int) -> np.ndarray:
+    """`idf` of many document frequencies at once."""
+    return np.asarray((np.log((documents + 1) / (document_frequency + 1)) + 1.0) ** IDF_POWER)
 
 
 def heaviest_terms(
@@ -85,12 +110,19 @@ def heaviest_terms(
     left_out: Collection[str] = (),
 ) -> list[tuple[str, float]]:
     """tf-idf weights, heaviest first; terms in `left_out` count one document fewer (the article itself)."""
-    weights = {
-        term: (1.0 + math.log(count)) * idf(document_frequency.get(term, 0) - (term in left_out), documents)
-        for term, count in counts
-        if count >= 1.0
-    }
-    return sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
+    idf_of: dict[int, float] = {}  # one idf per distinct document frequency
+    log_of: dict[float, float] = {}
+    weights = []
+    for term, count in counts:
+        if count < 1.0:
+            continue
+        df = document_frequency.get(term, 0) - (term in left_out)
+        if df not in idf_of:
+            idf_of[df] = idf(df, documents)
+        if count not in log_of:
+            log_of[count] = 1.0 + math.log(count)
+        weights.append((term, log_of[count] * idf_of[df]))
+    return sorted(weights, key=lambda kv: (-kv[1], kv[0]))
 
 
 def unit_vector(kept: list[tuple[str, float]]) -> dict[str, float]:
@@ -103,3 +135,18 @@ def weighted_terms(
 ) -> dict[str, float]:
     """Unit-length tf-idf vector over the `top` heaviest terms."""
     return unit_vector(heaviest_terms(counts, document_frequency, documents)[:top])
+
+
+def indexed_terms(
+    heaviest: list[tuple[str, float]], counts: tuple[tuple[str, float], ...]
+) -> tuple[tuple[str, float], ...]:
+    """The counts an article is stored under: its TOP_TERMS heaviest terms and its EVIDENCE_TERMS heaviest
+    entities, dates and numbers (`heaviest` as heaviest_terms gives them)."""
+    evidence = [t for t, _ in heaviest if is_evidence(t)][:EVIDENCE_TERMS]
+    kept = {t for t, _ in heaviest[:TOP_TERMS]} | set(evidence)
+    return tuple((t, c) for t, c in counts if t in kept)
+
+
+def profile_version(gazetteer_version: str | None) -> str:
+    """What stored story terms were made with: this module's version and the gazetteer's."""
+    return f"{STORY_PROFILE_VERSION}+{gazetteer_version or 'no-gazetteer'}"

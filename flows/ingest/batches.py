@@ -67,8 +67,9 @@ def store_analyzed(con: duckdb.DuckDBPyConnection, analyzed: list[AnalyzedArticl
     known = lookups.known_fingerprints(con, [(a.article, a.fingerprint) for a in analyzed])
     processed = judge_analyzed(analyzed, known)
     profiles = [a.story_profile or story_profile(a.article) for a in analyzed]
-    processed = link_stories(processed, profiles, warehouse_stories.story_index(con, processed, profiles))
-    stored_ids = load.store_articles(con, processed, run_id)
+    index = warehouse_stories.story_index(con, processed, profiles)
+    processed = link_stories(processed, profiles, index)
+    stored_ids = load.store_articles(con, processed, run_id, index.moved.values())
     outcome = BatchOutcome(stored=len(stored_ids), stored_ids=stored_ids)
     # Only what this batch stored counts: an article another writer stored first is neither new nor a copy here.
     for p in {p.article.article_id: p for p in processed if p.article.article_id in stored_ids}.values():

@@ -23,8 +23,9 @@ from flows.config_check import require_valid
 from flows.http.capture_server import CAPTURE_SCHEME
 from flows.ingest.batches import store_analyzed
 from flows.ingest.poll_plan import poll_plan
-from flows.refresh_text import refresh_if_versions_changed
+from flows.refresh_text import refingerprint_if_version_changed
 from flows.retag import retag_if_versions_changed
+from flows.story_reprofile import reprofile_if_version_changed
 from warehouse import leases, load, lookups, source_health
 from warehouse.read_copy import Publisher
 
@@ -157,13 +158,12 @@ def plan_run(
             retagged.articles,
             retagged.tag_rows_written,
         )
-    refreshed = refresh_if_versions_changed(con)
-    if refreshed.fingerprinted is not None or refreshed.profiled is not None:
-        logger.info(
-            "text features changed since stored articles were processed: fingerprinted %s, profiled %s again",
-            refreshed.fingerprinted or 0,
-            refreshed.profiled or 0,
-        )
+    refingerprinted = refingerprint_if_version_changed(con)
+    if refingerprinted is not None:
+        logger.info("fingerprint version changed: fingerprinted %d stored articles again", refingerprinted)
+    reprofiled = reprofile_if_version_changed(con, gazetteer)
+    if reprofiled is not None:
+        logger.info("story profile %s: profiled %d stored articles again", reprofiled.version, reprofiled.articles)
     seeds_added = load_seeds(con, settings.CORPUS_DIR, run_id, taxonomy, gazetteer)
     logger.info("seed corpus: %d new seed articles loaded", seeds_added)
     wanted = select_sources(config.sources, capture=config.capture, live=config.live)

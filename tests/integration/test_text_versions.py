@@ -1,13 +1,15 @@
-"""Stored fingerprints and story terms are computed again when the code computing them changed."""
+"""Stored fingerprints and story terms are computed again when the code computing them changed: fingerprints
+by flows/refresh_text.py, story terms by flows/story_reprofile.py (which has tests of its own)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from extractors.dedup.fingerprints import FINGERPRINT_VERSION, fingerprint
-from extractors.dedup.story_profile import PROFILE_VERSION
+from extractors.dedup.story_profile import profile_version
 from extractors.records import Article
-from flows.refresh_text import refresh_if_versions_changed
+from flows.refresh_text import refingerprint_if_version_changed
+from flows.story_reprofile import reprofile_if_version_changed
 from warehouse import db
 
 HINDI = Article(
@@ -37,7 +39,7 @@ def _stale_db(path: Path) -> Path:
         )
         con.execute("INSERT INTO fingerprints VALUES (?, 'stale', 'stale', ''::BLOB)", [a.article_id])
         con.execute("INSERT INTO lsh_bands VALUES (42, ?)", [a.article_id])
-        con.execute("INSERT INTO story_terms VALUES ('रत', ?, 1.0, NULL)", [a.article_id])
+        con.execute("INSERT INTO story_terms VALUES ('रत', ?, 1.0, NULL, 'hi')", [a.article_id])
     con.execute("INSERT INTO story_term_df VALUES ('', 2), ('रत', 2)")
     con.close()
     return path
@@ -46,8 +48,9 @@ def _stale_db(path: Path) -> Path:
 def test_a_run_refreshes_stored_fingerprints_and_story_terms_once_per_version(tmp_path: Path) -> None:
     con = db.connect(_stale_db(tmp_path / "stale.duckdb"))
 
-    refreshed = refresh_if_versions_changed(con)
-    assert (refreshed.fingerprinted, refreshed.profiled) == (2, 2)
+    assert refingerprint_if_version_changed(con) == 2
+    reprofiled = reprofile_if_version_changed(con, None)
+    assert reprofiled is not None and reprofiled.version == profile_version(None)
 
     for a in (HINDI, ENGLISH):
         expected = fingerprint(a)
@@ -58,22 +61,21 @@ def test_a_run_refreshes_stored_fingerprints_and_story_terms_once_per_version(tm
     hindi_terms = {t for (t,) in con.execute("SELECT term FROM story_terms WHERE article_id = 'hi-1'").fetchall()}
     assert "भारत" in hindi_terms and "रत" not in hindi_terms  # whole words, not fragments
     frequencies = dict(con.execute("SELECT term, df FROM story_term_df").fetchall())
-    assert frequencies[""] == 2 and frequencies["भारत"] == 1 and "रत" not in frequencies
+    assert frequencies["भारत"] == 1 and "रत" not in frequencies
     versions = dict(con.execute("SELECT feature, version FROM text_feature_versions").fetchall())
-    assert versions == {"fingerprints": FINGERPRINT_VERSION, "story_profiles": PROFILE_VERSION}
+    assert versions == {"fingerprints": FINGERPRINT_VERSION}
 
     # Recorded: the next run leaves them alone.
-    again = refresh_if_versions_changed(con)
-    assert (again.fingerprinted, again.profiled) == (None, None)
+    assert refingerprint_if_version_changed(con) is None
+    assert reprofile_if_version_changed(con, None) is None
     con.close()
 
 
 def test_a_new_version_refreshes_again(tmp_path: Path) -> None:
     con = db.connect(_stale_db(tmp_path / "old.duckdb"))
-    refresh_if_versions_changed(con)
+    refingerprint_if_version_changed(con)
     con.execute("UPDATE text_feature_versions SET version = 'older' WHERE feature = 'fingerprints'")
     con.execute("UPDATE fingerprints SET text_hash = 'stale'")
-    refreshed = refresh_if_versions_changed(con)
-    assert (refreshed.fingerprinted, refreshed.profiled) == (2, None)
+    assert refingerprint_if_version_changed(con) == 2
     assert con.execute("SELECT count(*) FROM fingerprints WHERE text_hash = 'stale'").fetchone() == (0,)
     con.close()

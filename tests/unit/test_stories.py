@@ -1,4 +1,4 @@
-"""Same-story linking in memory: time windows, chains of best matches, and batches of a new event."""
+"""Same-story linking in memory: time windows, where an arriving article goes, and reports of a new event."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from extractors.article.urls import article_id
 from extractors.dedup.fingerprints import fingerprint
-from extractors.dedup.story_groups import join_groups, resolve_stories
+from extractors.dedup.story_groups import place
 from extractors.dedup.story_links import StoryIndex, link_batch
 from extractors.dedup.story_profile import story_profile
 from extractors.records import Article, ProcessedArticle, StoryLink
@@ -36,22 +36,26 @@ def test_time_window_keeps_a_similar_article_months_later_out_of_the_story() -> 
     assert months_later.kind == "new" and months_later.story_id == rewrite.article_id
 
 
-def test_best_match_chains_end_at_a_stored_story_or_open_one_named_after_the_earliest() -> None:
-    ids = ["a", "b", "c", "d", "e", "f"]
-    # a and b match each other; c matches a stored article; d matches nothing; e follows c; f follows d.
-    edges: list[int | str | None] = [1, 0, "stored", None, 2, 3]
-    assert resolve_stories(edges, ids, {"stored": "S"}) == ["a", "a", "S", "d", "S", "d"]
-    # A chain that ends at a later article is still named after its earliest article.
-    assert resolve_stories([1, None], ["x", "y"], {}) == ["x", "x"]
+def test_an_article_joins_its_best_match_unless_the_two_match_each_other_best() -> None:
+    story = {"old1": "S", "old2": "S", "m": "S"}.get
+    # no match: it opens a story of its own
+    assert place("k", None, {}, {}, lambda a: story(a) or a).story == "k"
+    # m's own best match is old1, not k: k joins m's story
+    joined = place("k", "m", {"m": 0.4}, {"old1": 0.6, "k": 0.4}, lambda a: story(a) or a)
+    assert joined.story == "S" and joined.moved_to is None
 
 
-def test_a_group_joins_an_older_story_only_when_it_matches_it_about_as_well_as_itself() -> None:
-    ids = ["n1", "n2"]
-    tight = [{"n2": 0.8, "old": 0.3}, {"n1": 0.8, "old": 0.3}]
-    # 0.3 into the old story against 0.8 within: a same-kind event of its own.
-    assert join_groups(["n1", "n1"], ids, tight, {"old": "S"}, 0.1, 0.6) == ["n1", "n1"]
-    loose = [{"n2": 0.4, "old": 0.3}, {"n1": 0.4, "old": 0.3}]
-    assert join_groups(["n1", "n1"], ids, loose, {"old": "S"}, 0.1, 0.6) == ["S", "S"]
+def test_a_pair_that_matches_each_other_best_leaves_a_story_it_barely_matches() -> None:
+    def story_of(a: str) -> str:
+        return {"old1": "S", "old2": "S", "m": "S"}.get(a, a)
+
+    placed = {"old1": 0.5, "old2": 0.5, "m": 0.2}.get
+    # k and m match each other at 0.8 and the story's other members at 0.2 or less: a new event
+    apart = place("k", "m", {"m": 0.8, "old1": 0.15}, {"k": 0.8, "old2": 0.2}, story_of, lambda a: placed(a, 0.0))
+    assert apart.story == "m" and apart.moved_to == "m"
+    # matching the story about as well as its members joined it: they stay
+    kept = place("k", "m", {"m": 0.8, "old1": 0.45}, {"k": 0.8, "old2": 0.4}, story_of, lambda a: placed(a, 0.0))
+    assert kept.story == "S" and kept.moved_to is None
 
 
 def _report(n: int, player: str, day: str, detail: str) -> Article:
@@ -64,7 +68,7 @@ def _report(n: int, player: str, day: str, detail: str) -> Article:
     return Article(article_id=article_id(url), url=url, source=f"outlet{n}", title="", text=text)
 
 
-def test_reports_of_a_new_same_kind_event_in_one_batch_form_their_own_story() -> None:
+def test_reports_of_a_new_same_kind_event_form_their_own_story() -> None:
     older = [
         _report(n, "Vincent Jackson", "Tuesday", "Jackson failed sobriety tests on State Route 52 after 2 a.m.")
         for n in range(3)
@@ -81,9 +85,4 @@ def test_reports_of_a_new_same_kind_event_in_one_batch_form_their_own_story() ->
     old_story = older[0].article_id
     assert {s.story_id for s in linked} == {newer[0].article_id}
     assert linked[0].kind == "new" and all(s.kind == "story" for s in linked[1:])
-    # Each new report alone would have matched the older story: the batch is what tells them apart.
     assert all(s.story_id != old_story for s in linked)
-    alone = StoryIndex()
-    link_batch([_processed(a) for a in older], [story_profile(a) for a in older], alone)
-    single = link_batch(batch[:1], [story_profile(i.article) for i in batch[:1]], alone)[0].story
-    assert single is not None and single.story_id == old_story
