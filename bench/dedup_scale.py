@@ -9,7 +9,9 @@ opens it the way the flow does (warehouse.db.connect) and times `flows.ingest.ba
 the ladder, same-story linking and the load, one transaction per batch — on batches of new articles.
 The new articles are the real texts given (extracted pages, JSONL articles), each remixed into distinct
 articles: about 60% of its sentences, three sentences of another text, its own numbers, title and URL,
-published within the last three days of the stored corpus. They are analyzed before timing.
+published within the last three days of the stored corpus, except a share (--undated-share) that carries no
+publication date, only the day it was fetched, as pages without a date do. They are analyzed before timing.
+With --no-seen-date the undated ones lack that day too and are compared with every stored article.
 Per-article ms is the total time of all batches (the first, cold one included) over the articles.
 Peak RSS is the measuring child's ru_maxrss: the whole process (Python, Prefect imports, DuckDB).
 With --profile, another child stores more batches at the largest size under cProfile.
@@ -80,7 +82,12 @@ def shift_numbers(text: str, shift: int) -> str:
     return NUMBER.sub(lambda m: str(int(m.group()) + shift), text)
 
 
-def remix(texts: list[tuple[str, str]], count: int) -> list[Article]:
+def is_undated(j: int, share: float) -> bool:
+    """Spreads the undated articles evenly: int((j + 1) * share) steps up at every share-th article."""
+    return int((j + 1) * share) > int(j * share)
+
+
+def remix(texts: list[tuple[str, str]], count: int, undated_share: float, seen_date: bool) -> list[Article]:
     """Distinct articles from real texts; a text's remixes are related (some end up near-copies or one story)."""
     from extractors.article.urls import article_id
 
@@ -94,6 +101,7 @@ def remix(texts: list[tuple[str, str]], count: int) -> list[Article]:
             sentences.insert(rng.randrange(len(sentences) + 1), s)
         body = shift_numbers(" ".join(sentences), rng.randrange(1, 90))
         url = f"https://bench-{j % 20}.example/story/{j}"
+        undated = is_undated(j, undated_share)
         made.append(
             Article(
                 article_id=article_id(url),
@@ -101,7 +109,8 @@ def remix(texts: list[tuple[str, str]], count: int) -> list[Article]:
                 source=f"bench-{j % 20}",
                 title=f"{title} ({rng.choice(['update', 'analysis', 'report', 'live'])} {j})",
                 text=body,
-                published=TODAY - timedelta(days=j % 3),
+                published=None if undated else TODAY - timedelta(days=j % 3),
+                seen_on=TODAY if seen_date else None,
                 language="en",
                 # the flow keeps each page gzipped in raw_pages: give the load that row to write too
                 raw_html=f"<html><body><h1>{title}</h1><p>{body}</p></body></html>".encode(),
@@ -186,6 +195,12 @@ def main() -> None:
     parser.add_argument("--per-day", type=int, default=400, help="stored articles per publication day")
     parser.add_argument("--batch", type=int, default=25, help="articles per store_analyzed call (the flow's default)")
     parser.add_argument("--batches", type=int, default=8)
+    parser.add_argument("--undated-share", type=float, default=0.25, help="new articles without a publication date")
+    parser.add_argument(
+        "--no-seen-date",
+        action="store_true",
+        help="undated articles lack the day they were fetched too (compared with every stored article)",
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile 4 more batches at the largest size")
     parser.add_argument("--work-dir", type=Path, help="fill the DuckDB files here (default: a temp dir)")
     parser.add_argument(
@@ -213,10 +228,15 @@ def main() -> None:
     sizes = sorted(int(s) for s in args.sizes.split(","))
     extra = 4 if args.profile else 0
     texts = read_texts(args.html_dir, args.articles)
-    articles = remix(texts, args.batch * (args.batches + extra))
+    articles = remix(texts, args.batch * (args.batches + extra), args.undated_share, not args.no_seen_date)
     taxonomy = load_taxonomy(DEFAULT_TOPICS)
     analyzed = [analyze_article(a, taxonomy, None) for a in articles]
-    print(f"texts={len(texts)} new_articles={len(analyzed)} batch={args.batch} per_day={args.per_day}", flush=True)
+    undated = sum(a.published is None for a in articles)
+    print(
+        f"texts={len(texts)} new_articles={len(analyzed)} undated={undated} seen_date={not args.no_seen_date}"
+        f" batch={args.batch} per_day={args.per_day}",
+        flush=True,
+    )
     results: dict[int, tuple[float, float]] = {}
     with tempfile.TemporaryDirectory(prefix="newswatch-dedup-scale-") as tmp:
         work = args.work_dir or Path(tmp)

@@ -100,6 +100,9 @@ class Article:
     text: str
     author: str | None = None
     published: date | None = None
+    # The day the page was fetched (a WARC record's date in a backfill): an undated article's story is
+    # looked for around it, as story_timelines dates such a story by when it was first seen.
+    seen_on: date | None = None
     language: str | None = None
     site: str | None = None
     is_seed: bool = False

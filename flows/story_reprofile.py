@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from extractors.dedup.story_profile import heaviest_terms, indexed_terms, profile_version, story_profile
+from extractors.dedup.story_profile import heaviest_terms, indexed_terms, profile_version, story_date, story_profile
 from extractors.records import Article, StoryProfile
 from extractors.tagging.entities import Gazetteer, extract_entities
 from warehouse import story_profiles
@@ -48,7 +48,7 @@ def reprofile_stored(
                 vocabulary = {term for term, _ in p.counts}
                 heaviest = heaviest_terms(p.counts, frequency, documents - 1, vocabulary)
                 out.extend(
-                    [t, p.article_id, c, article.published, p.language] for t, c in indexed_terms(heaviest, p.counts)
+                    [t, p.article_id, c, story_date(article), p.language] for t, c in indexed_terms(heaviest, p.counts)
                 )
             yield out
 

@@ -20,7 +20,7 @@ from extractors.dedup.story_candidates import (
     StoryIndex,
     retrieval_terms,
 )
-from extractors.dedup.story_profile import language_of
+from extractors.dedup.story_profile import language_of, story_date
 from extractors.records import ProcessedArticle, StoryLink, StoryProfile
 from warehouse.bulk import Table, bulk_insert, bulk_merge, key_list, rows_of
 
@@ -154,7 +154,7 @@ def story_rows(items: list[ProcessedArticle], new_ids: set[str]) -> dict[str, li
         if link.article_id not in new_ids or not link.indexed_terms:
             continue
         df[DOCUMENT_COUNT_TERM] = df.get(DOCUMENT_COUNT_TERM, 0) + 1
-        published, language = item.article.published, language_of(item.article.language)
+        published, language = story_date(item.article), language_of(item.article.language)
         rows["terms"].extend([term, link.article_id, count, published, language] for term, count in link.indexed_terms)
         for term in link.vocabulary:
             df[term] = df.get(term, 0) + 1

@@ -34,7 +34,8 @@ def original_batches(con: duckdb.DuckDBPyConnection, batch_size: int) -> Iterato
     ids = [row[0] for row in con.execute(f"{ORIGINALS} ORDER BY article_id").fetchall()]
     for start in range(0, len(ids), batch_size):
         rows = con.execute(
-            "SELECT article_id, url, source, coalesce(title, ''), body, language, published, is_seed FROM articles"
+            "SELECT article_id, url, source, coalesce(title, ''), body, language, published, is_seed,"
+            " first_seen_at::DATE FROM articles"
             " WHERE article_id IN (SELECT unnest(?)) ORDER BY article_id",
             [ids[start : start + batch_size]],
         ).fetchall()
@@ -48,6 +49,7 @@ def original_batches(con: duckdb.DuckDBPyConnection, batch_size: int) -> Iterato
                 language=r[5],
                 published=r[6],
                 is_seed=r[7],
+                seen_on=r[8],
             )
             for r in rows
         ]

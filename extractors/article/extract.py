@@ -149,6 +149,7 @@ def extract_article(page: FetchedPage) -> Article:
         text=text,
         author=doc.author or None,
         published=_parse_date(doc.date) or (page.entry.published.date() if page.entry.published else None),
+        seen_on=page.fetched_at.date(),
         language=article_language(page.html, text),
         site=doc.sitename or page.entry.publisher or host_of(canonical),
         aliases=tuple(sorted(canonical_url(a) for a in aliases if a)),

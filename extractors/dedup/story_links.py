@@ -24,7 +24,14 @@ from extractors.dedup.story_candidates import (
 from extractors.dedup.story_detail import Match, copy_link, moved_link, story_link
 from extractors.dedup.story_evidence import is_evidence
 from extractors.dedup.story_groups import CROSS_LANGUAGE_WEIGHT, LINK_THRESHOLD, Placement, place
-from extractors.dedup.story_profile import QUERY_TERMS, heaviest_terms, idf_array, indexed_terms, unit_vector
+from extractors.dedup.story_profile import (
+    QUERY_TERMS,
+    heaviest_terms,
+    idf_array,
+    indexed_terms,
+    story_date,
+    unit_vector,
+)
 from extractors.dedup.story_scoring import ScoreMatrix, Scores
 from extractors.records import ProcessedArticle, StoryLink, StoryProfile
 
@@ -189,7 +196,7 @@ def link_batch(
                 IndexedArticle(
                     article_id=item.article.article_id,
                     story_id=story_of(item.article.article_id),
-                    published=item.article.published,
+                    published=story_date(item.article),
                     terms=(),
                 )
             )

@@ -9,6 +9,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Collection, Iterable
+from datetime import date
 
 import numpy as np
 
@@ -69,6 +70,12 @@ def language_of(tag: str | None) -> str | None:
     return primary or None
 
 
+def story_date(article: Article) -> date | None:
+    """The date an article's story is looked for around and weighed by: its publication date, else the day
+    it was fetched. Only an article with neither is compared with every stored article."""
+    return article.published or article.seen_on
+
+
 def story_profile(article: Article, entities: Iterable[EntityCount] = ()) -> StoryProfile:
     """Term counts of the title and the body as far as extractors/reading.py reads them, with the entities
     the gazetteer found in them (extractors/tagging/entities.py)."""
@@ -88,7 +95,7 @@ def story_profile(article: Article, entities: Iterable[EntityCount] = ()) -> Sto
         counts[term] = counts.get(term, 0.0) + ENTITY_WEIGHT * mentions
     return StoryProfile(
         article_id=article.article_id,
-        published=article.published,
+        published=story_date(article),
         counts=tuple(sorted(counts.items())),
         language=language_of(article.language),
     )

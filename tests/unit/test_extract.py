@@ -89,3 +89,11 @@ def test_page_metadata_agrees_with_trafilaturas_own() -> None:
             assert getattr(ours, field) == getattr(theirs, field), field
         filled += all((ours.title, ours.author, ours.date, ours.url, ours.sitename))
     assert filled >= 3
+
+
+def test_an_article_knows_the_day_its_page_was_fetched() -> None:
+    import dataclasses
+    from datetime import date, datetime
+
+    page = dataclasses.replace(_page(BS_URL, _capture_page(BS_URL)), fetched_at=datetime(2019, 3, 4, 23, 59))
+    assert extract_article(page).seen_on == date(2019, 3, 4)  # a WARC record's date, in a backfill
