@@ -13,10 +13,13 @@ published within the last three days of the stored corpus, except a share (--und
 publication date, only the day it was fetched, as pages without a date do. They are analyzed before timing.
 With --no-seen-date the undated ones lack that day too and are compared with every stored article.
 Per-article ms is the total time of all batches (the first, cold one included) over the articles.
-Peak RSS is the measuring child's ru_maxrss: the whole process (Python, Prefect imports, DuckDB).
+Peak RSS is the measuring child's ru_maxrss: the whole process (Python, Prefect imports, DuckDB). CPU ms
+are that child's process time over the same calls (every thread, DuckDB's included): on a busy machine
+they move less than the wall time does.
 With --profile, another child stores more batches at the largest size under cProfile.
 
-Last line: per_article_ms_10k=… per_article_ms_1m=… ratio=… peak_rss_mb_1m=… (smallest and largest size).
+Last line: per_article_ms_10k=… per_article_ms_1m=… ratio=… peak_rss_mb_1m=… cpu_ms_10k=… cpu_ms_1m=… cpu_ratio=…
+(smallest and largest size).
 """
 
 from __future__ import annotations
@@ -147,23 +150,25 @@ def run_store(db_path: Path, analyzed_file: Path, batch: int, first: int, batche
     analyzed = pickle.loads(analyzed_file.read_bytes())[first : first + batch * batches]
     con = db.connect(db_path)
     profiler = cProfile.Profile() if profile else None
-    times, outcomes = [], Counter[str]()
+    times, cpu_times, outcomes = [], [], Counter[str]()
     for start in range(0, len(analyzed), batch):
         chunk = analyzed[start : start + batch]
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         if profiler:
             profiler.enable()
         outcome = store_analyzed(con, chunk, "bench-dedup-scale")
         if profiler:
             profiler.disable()
         times.append(time.perf_counter() - started)
+        cpu_times.append(time.process_time() - cpu_started)
         outcomes.update(outcome.duplicates)
         outcomes["new_articles"] += outcome.new_articles
     con.close()
     if profiler and profile:
         profiler.dump_stats(str(profile))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"articles": len(analyzed), "batch_seconds": times, "outcomes": outcomes, "self_rss_mb": peak}))
+    report = {"articles": len(analyzed), "batch_seconds": times, "batch_cpu_seconds": cpu_times}
+    print(json.dumps(report | {"outcomes": outcomes, "self_rss_mb": peak}))
 
 
 def child(args: list[str]) -> tuple[str, float, float]:
@@ -237,7 +242,7 @@ def main() -> None:
         f" batch={args.batch} per_day={args.per_day}",
         flush=True,
     )
-    results: dict[int, tuple[float, float]] = {}
+    results: dict[int, tuple[float, float, float]] = {}
     with tempfile.TemporaryDirectory(prefix="newswatch-dedup-scale-") as tmp:
         work = args.work_dir or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
@@ -278,9 +283,11 @@ def main() -> None:
             seconds = report["batch_seconds"]
             per_article = 1000 * sum(seconds) / report["articles"]
             steady = 1000 * sum(seconds[1:]) / max(1, report["articles"] - args.batch)
-            results[n] = (per_article, rss)
+            cpu_per_article = 1000 * sum(report["batch_cpu_seconds"]) / report["articles"]
+            results[n] = (per_article, rss, cpu_per_article)
             print(
-                f"stored={n} per_article_ms={per_article:.1f} first_batch_ms_per_article="
+                f"stored={n} per_article_ms={per_article:.1f} per_article_cpu_ms={cpu_per_article:.1f}"
+                " first_batch_ms_per_article="
                 f"{1000 * seconds[0] / args.batch:.1f} later_batches_ms_per_article={steady:.1f}"
                 f" peak_rss_mb={rss:.0f} outcomes={dict(report['outcomes'])}",
                 flush=True,
@@ -311,6 +318,8 @@ def main() -> None:
     print(
         f"per_article_ms_{label(small)}={results[small][0]:.1f} per_article_ms_{label(large)}={results[large][0]:.1f}"
         f" ratio={ratio:.2f} peak_rss_mb_{label(large)}={results[large][1]:.0f}"
+        f" cpu_ms_{label(small)}={results[small][2]:.1f} cpu_ms_{label(large)}={results[large][2]:.1f}"
+        f" cpu_ratio={results[large][2] / results[small][2]:.2f}"
     )
 
 
