@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import json
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 
 from flows.cli.common import DbOption, config_or_exit, open_database, settings_or_exit
+from flows.ops.progress import progress_display
 from flows.retag import retag_stored
-from flows.seed_files import load_gazetteer, load_taxonomy, read_topic_model
+from flows.seed_files import load_tagging, read_topic_model
 from flows.settings import DEFAULT_ENTITIES, DEFAULT_TOPICS
+
+
+def _progress(as_json: bool) -> AbstractContextManager[object]:
+    """A progress bar on stderr, unless the output is JSON for a program."""
+    return nullcontext() if as_json else progress_display(Console(stderr=True))
 
 
 def retag_command(
@@ -24,13 +32,15 @@ def retag_command(
 ) -> None:
     """Re-tag every stored article from its stored text with the current taxonomy (and topic model, if trained)."""
     config_or_exit({"topics": topics, "entities": entities} if with_entities else {"topics": topics})
-    model, problem = read_topic_model(settings_or_exit().topic_model_file(db_path))
+    settings = settings_or_exit()
+    model_file = settings.topic_model_file(db_path)
+    _, problem = read_topic_model(model_file)
     if problem:
         typer.echo(problem, err=True)
-    taxonomy = load_taxonomy(topics, model)
-    gazetteer = load_gazetteer(entities) if with_entities else None
-    with open_database(db_path, purpose="retag") as con:
-        summary = retag_stored(con, taxonomy, gazetteer)
+    tagging = load_tagging(topics, entities if with_entities else None, model_file)
+    taxonomy, gazetteer = tagging.models()
+    with open_database(db_path, purpose="retag") as con, _progress(as_json):
+        summary = retag_stored(con, taxonomy, gazetteer, tagging=tagging, workers=settings.analysis_workers)
     if as_json:
         typer.echo(json.dumps({**asdict(summary), "topics": dict(summary.topics)}, sort_keys=True))
         return

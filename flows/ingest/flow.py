@@ -63,7 +63,7 @@ def ingest(
     )  # fmt: skip
     run_id = str(flow_run.get_id() or uuid.uuid4())
     with open_for_writing(location, env.warehouse, purpose="ingest", wait_s=lock_wait_s) as con:
-        plan = plan_run(con, config, run_id, env.worker_name, publisher_for(location))
+        plan = plan_run(con, config, run_id, env.worker_name, publisher_for(location), workers=env.analysis_workers)
         with run_fetcher(plan.sources, env.fetch) as fetcher:
             results = poll_sources(con, fetcher, plan)
             selection = select_entries(con, results, config.query, plan)

@@ -141,7 +141,13 @@ def load_seeds(
 
 
 def plan_run(
-    con: duckdb.DuckDBPyConnection, config: IngestConfig, run_id: str, holder: str, publisher: Publisher | None
+    con: duckdb.DuckDBPyConnection,
+    config: IngestConfig,
+    run_id: str,
+    holder: str,
+    publisher: Publisher | None,
+    *,
+    workers: int = 1,
 ) -> RunPlan:
     logger = get_run_logger()
     load.start_run(con, run_id)
@@ -149,7 +155,7 @@ def plan_run(
     if config.tagging.model_problem:
         logger.warning("%s", config.tagging.model_problem)
     taxonomy, gazetteer = config.tagging.models()
-    retagged = retag_if_versions_changed(con, taxonomy, gazetteer)
+    retagged = retag_if_versions_changed(con, taxonomy, gazetteer, tagging=config.tagging, workers=workers)
     if retagged is not None:
         logger.info(
             "taxonomy %s / gazetteer %s not yet applied to stored articles: re-tagged %d (%d tag rows written)",

@@ -9,7 +9,10 @@ import threading
 import time
 
 from extractors.analysis import analyze_pages
-from extractors.records import AnalyzedArticle, FetchedPage, Rejection
+from extractors.records import AnalyzedArticle, Article, EntityCount, FetchedPage, Rejection, TopicTag
+from extractors.tagging.entities import Gazetteer
+from extractors.tagging.entities import extract_batch as extract_entity_batch
+from extractors.tagging.topics import Taxonomy, tag_batch
 from flows.ops.parent_death import ask_for_parent_death_signal
 from flows.seed_files import Models, TaggingFiles
 
@@ -27,6 +30,22 @@ def init_worker(tagging: TaggingFiles, owner_pid: int) -> None:
 def analyze_in_worker(pages: list[FetchedPage]) -> tuple[list[AnalyzedArticle], list[Rejection]]:
     assert _worker_models is not None, "worker not initialised"
     return analyze_pages(pages, *_worker_models)
+
+
+def tag_in_worker(articles: list[Article]) -> tuple[list[TopicTag], list[EntityCount]]:
+    """Re-tag stored articles (flows/retag.py): their topic tags and, with a gazetteer, their entities."""
+    assert _worker_models is not None, "worker not initialised"
+    return tag_articles(articles, *_worker_models)
+
+
+def tag_articles(
+    articles: list[Article], taxonomy: Taxonomy, gazetteer: Gazetteer | None
+) -> tuple[list[TopicTag], list[EntityCount]]:
+    tags = [t for per_article in tag_batch(articles, taxonomy) for t in per_article]
+    entities = (
+        [e for per_article in extract_entity_batch(articles, gazetteer) for e in per_article] if gazetteer else []
+    )
+    return tags, entities
 
 
 def exit_with_owner(owner_pid: int) -> None:
