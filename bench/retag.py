@@ -7,7 +7,8 @@ under an id of its own, in one SQL insert; then, for each worker count, a child 
 with the shipped taxonomy and gazetteer under a new taxonomy version, as an ingest after a taxonomy edit
 does (flows/retag.py: batches in article_id order, each written with its progress). With --kill-after S,
 another child is killed S seconds into a re-tag and a fresh one resumes it; the bench checks that the
-tag rows equal those of the uninterrupted re-tag. Seconds are wall time of the re-tag call in the child.
+tag rows equal those of the uninterrupted re-tag. Seconds are wall time of the re-tag call in the child;
+CPU ms are that child's and its workers' CPU over the call, which a busy machine moves less.
 
 Last line: stored=N workers_1_s=… workers_1_ms_per_article=… workers_2_s=… … [resumed_after=… resume_rows_equal=1]
 """
@@ -18,6 +19,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -61,12 +63,27 @@ def run_retag(db_path: Path, topics: Path, workers: int) -> None:
     tagging = load_tagging(topics, DEFAULT_ENTITIES)
     taxonomy, gazetteer = tagging.models()
     con = db.connect(db_path)
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), _cpu_seconds()
     summary = retag_if_versions_changed(con, taxonomy, gazetteer, tagging=tagging, workers=workers)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu_before
     con.close()
     assert summary is not None
-    print(json.dumps({"seconds": seconds, "articles": summary.articles, "resumed_after": summary.resumed_after}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "cpu_seconds": cpu,
+                "articles": summary.articles,
+                "resumed_after": summary.resumed_after,
+            }
+        )
+    )
+
+
+def _cpu_seconds() -> float:
+    """CPU of this process and of its finished workers (the pool is shut down when the re-tag returns)."""
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
 
 
 def child(args: list[str]) -> dict[str, float]:
@@ -122,9 +139,14 @@ def main() -> None:
             shutil.copyfile(pristine, db_path)
             result = child(["--retag", str(db_path), "--topics", str(topics), "--workers", str(workers)])
             ms = 1000 * result["seconds"] / max(1, result["articles"])
-            print(f"workers={workers} seconds={result['seconds']:.1f} ms_per_article={ms:.2f}", flush=True)
+            cpu_ms = 1000 * result["cpu_seconds"] / max(1, result["articles"])
+            print(
+                f"workers={workers} seconds={result['seconds']:.1f} ms_per_article={ms:.2f} cpu_ms={cpu_ms:.2f}",
+                flush=True,
+            )
             figures[f"workers_{workers}_s"] = f"{result['seconds']:.1f}"
             figures[f"workers_{workers}_ms_per_article"] = f"{ms:.2f}"
+            figures[f"workers_{workers}_cpu_ms_per_article"] = f"{cpu_ms:.2f}"
             reference = reference or tag_rows(db_path, topics)
             db_path.unlink()
         if args.kill_after:
