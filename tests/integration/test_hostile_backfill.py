@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from warcio.statusandheaders import StatusAndHeaders
@@ -40,7 +41,7 @@ def write_warc(path: Path, records: list[tuple[str, bytes]]) -> list[int]:
     return offsets
 
 
-def rows(db_path: Path, sql: str) -> list[tuple[object, ...]]:
+def rows(db_path: Path, sql: str) -> list[tuple[Any, ...]]:
     con = db.connect(db_path)
     try:
         return con.execute(sql).fetchall()
