@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -17,12 +18,12 @@ from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
 from extractors.records import FetchedPage, Rejection
+from extractors.screened_analysis import ScreenedAnalysis
 from extractors.sources.warc import WarcFault, iter_warc_pages
-from extractors.tagging.markup_screen import MarkupScreen, judge_markup, markup_screen
 from extractors.tagging.relevance import RelevanceQuery
 from flows import seed_files, settings
 from flows.ingest.analysis_pool import Analyzer
-from flows.ingest.batches import BatchOutcome, process_pages
+from flows.ingest.batches import Batch, BatchOutcome, store_batch
 from flows.ingest.plan import load_seeds
 from flows.ingest.screening import Screen
 from flows.ops import progress
@@ -31,6 +32,8 @@ from flows.ops.open_db import open_for_writing
 from warehouse import load, lookups, source_health
 
 LOG_EVERY_RECORDS = 5000
+# A gzipped CC-NEWS record, roughly: enough to tell a backfill worth worker processes from a small one.
+BYTES_PER_RECORD = 30_000
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -52,6 +55,7 @@ class BackfillSummary:
 class Tally:
     records: int = 0
     already: int = 0
+    off_topic: int = 0
     unextracted: int = 0
     faults: int = 0
     failed: int = 0
@@ -79,50 +83,41 @@ def _fault_rejection(path: str, source: str, fault: WarcFault) -> Rejection:
     return Rejection(url=fault.url or f"{Path(path).name}#offset={fault.offset}", source=source, reason=fault.reason)
 
 
-def _screened(
-    con: duckdb.DuckDBPyConnection,
-    pages: list[FetchedPage],
-    query: RelevanceQuery | None,
-    screen: MarkupScreen | None,
-    run_id: str,
+def _pages_to_read(
+    con: duckdb.DuckDBPyConnection, batch: list[FetchedPage], run_id: str, tally: Tally
 ) -> list[FetchedPage]:
-    """The pages that go on to extraction; the ones the markup screen turns away are recorded as skipped."""
-    if query is None or screen is None:
-        return pages
-    kept, rows = [], []
-    for page in pages:
-        verdict = judge_markup(screen, page.html, page.content_type)
-        if verdict.decision == "off_topic":
-            rows.append([page.canonical_url, page.entry.source, "", "markup", verdict.reason, query.name])
-        else:
-            kept.append(page)
-    source_health.record_skipped(con, rows, run_id)
-    return kept
-
-
-def _backfill_batch(
-    con: duckdb.DuckDBPyConnection,
-    batch: list[FetchedPage],
-    analyzer: Analyzer,
-    query: RelevanceQuery | None,
-    screen: MarkupScreen | None,
-    run_id: str,
-    tally: Tally,
-) -> None:
+    """The batch less what an earlier run stored or skipped; failed responses are recorded as rejected."""
     urls = [p.canonical_url for p in batch]
     seen = lookups.seen_urls(con, urls) | source_health.skipped_urls(con, urls)
     todo = [p for p in batch if p.canonical_url not in seen]
     tally.already += len(batch) - len(todo)
-    failed = [p for p in todo if not p.ok]
-    load.record_rejections(
-        con, [Rejection(url=p.canonical_url, source=p.entry.source, reason=p.error or "") for p in failed], run_id
-    )
+    failed = [Rejection(url=p.canonical_url, source=p.entry.source, reason=p.error or "") for p in todo if not p.ok]
+    load.record_rejections(con, failed, run_id)
     tally.failed += len(failed)
-    ok = [p for p in todo if p.ok]
-    readable = _screened(con, ok, query, screen, run_id)
-    tally.unextracted += len(ok) - len(readable)
-    screen_rest = Screen(query=query, undecided=frozenset(p.canonical_url for p in readable))
-    tally.outcome.add(process_pages(con, readable, analyzer, run_id, screen_rest))
+    return [p for p in todo if p.ok]
+
+
+def _store(
+    con: duckdb.DuckDBPyConnection,
+    pages: list[FetchedPage],
+    result: ScreenedAnalysis,
+    query: RelevanceQuery | None,
+    run_id: str,
+    tally: Tally,
+) -> None:
+    off_topic = result.off_topic
+    if query is not None:
+        rows = [[o.url, o.source, o.title, o.stage, o.reason, query.name] for o in off_topic]
+        source_health.record_skipped(con, rows, run_id)
+    tally.unextracted += sum(1 for o in off_topic if o.stage == "markup")
+    tally.off_topic += len(off_topic)
+    # Relevance was judged in the analysis already: the store step keeps every analyzed page.
+    analysis = Batch((result.analyzed, result.rejected))
+    tally.outcome.add(store_batch(con, Batch(pages), analysis, run_id, Screen(query=None)))
+
+
+def expected_records(paths: list[str]) -> int:
+    return sum(Path(p).stat().st_size for p in paths) // BYTES_PER_RECORD
 
 
 @flow(name="newswatch-backfill-warc", log_prints=True)
@@ -144,13 +139,17 @@ def backfill_warc(
         settings.DEFAULT_TOPICS, settings.DEFAULT_ENTITIES, env.topic_model_file(location)
     )
     query = seed_files.load_query(settings.DEFAULT_RELEVANCE) if relevance else None
-    screen = markup_screen(query) if query is not None else None
-    # WARC records arrive one batch at a time from disk, so analysis runs here, batch by batch.
-    analyzer = Analyzer(tagging, expected_pages=0, workers=1)
+    # Relevance and analysis of batch n run in worker processes while batch n+1 is read from disk.
+    workers = env.analysis_workers
     tally = Tally()
-    with open_for_writing(location, env.warehouse, purpose="WARC backfill", wait_s=300.0) as con:
+    with (
+        Analyzer(tagging, expected_pages=expected_records(paths), workers=workers) as analyzer,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="backfill-analysis") as background,
+        open_for_writing(location, env.warehouse, purpose="WARC backfill", wait_s=300.0) as con,
+    ):
         load.start_run(con, run_id)
         load_seeds(con, settings.CORPUS_DIR, run_id, *tagging.models())
+        pending: tuple[list[FetchedPage], Future[ScreenedAnalysis]] | None = None
         for path in paths:
             for batch, faults in _batches(path, source, batch_size):
                 for fault in faults:
@@ -159,7 +158,11 @@ def backfill_warc(
                 tally.faults += len(faults)
                 logged = tally.records // LOG_EVERY_RECORDS
                 tally.records += len(batch)
-                _backfill_batch(con, batch, analyzer, query, screen, run_id, tally)
+                todo = _pages_to_read(con, batch, run_id, tally)
+                submitted = (todo, background.submit(analyzer.screen_and_analyze, todo, query))
+                if pending is not None:
+                    _store(con, pending[0], pending[1].result(), query, run_id, tally)
+                pending = submitted
                 progress.advance("WARC records", len(batch))
                 if tally.records // LOG_EVERY_RECORDS > logged:
                     logger.info(
@@ -168,12 +171,14 @@ def backfill_warc(
                         tally.outcome.stored,
                         tally.unextracted,
                     )
+        if pending is not None:
+            _store(con, pending[0], pending[1].result(), query, run_id, tally)
         total = tally.outcome
         summary = BackfillSummary(
             run_id=run_id,
             records=tally.records,
             already_stored=tally.already,
-            skipped_off_topic=total.skipped_off_topic + tally.unextracted,
+            skipped_off_topic=tally.off_topic,
             skipped_unextracted=tally.unextracted,
             rejected=total.rejected + tally.failed + tally.faults,
             unreadable_records=tally.faults,

@@ -27,33 +27,31 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from trafilatura.json_metadata import normalize_json
-from trafilatura.metadata import JSON_MINIFY
 from trafilatura.utils import INVALID_XML_CHARS
 
-# One alternation, so that whichever markup starts first wins, as in the parser's tokenizer: a comment
-# (HTML: `<!-->` and `<!--->` close at once), a script or style with its content (it ends at the first
-# `</script` not followed by a name character, no later than the parser ends it), a start or end tag, and
-# `<!...>` / `<?...>`. A `<` that starts none of these is text, as it is to the parser.
+# One alternation, so that whichever markup starts first wins, as in the parser's tokenizer. Branches that
+# keep something come first: elements whose content the parser may keep as text, tags and all (raw text
+# and RCDATA in HTML; group 2), a JSON-LD script (group 3), a <meta> or Discourse's data-preloaded <div>
+# (group 4: its values). Then what only goes: a comment (`<!-->` and `<!--->` close at once), a script or
+# style with its content (it ends at the first `</script` not followed by a name character, no later than
+# the parser ends it), a start or end tag, `<!...>` and `<?...>`. A `<` that starts none of these is text,
+# as it is to the parser. A tag ends at its first `>`: one inside a quoted value leaves the rest to the text.
 MARKUP = re.compile(
-    r"<(?:!--(?:-?>|.*?--!?>)"
-    r"|(script|style)(?=[\s/>])[^>]*>[^<]*+(?:<(?!/\1(?![\w-]))[^<]*+)*+</\1[^>]*>"
+    r"<(?:(title|textarea|xmp|iframe|noembed|noframes|noscript)(?=[\s/>])[^>]*>(.*?)</\1"
+    r"|script(?=[\s/])[^>]*?type\s*=\s*[\"']?[^\"'>]*(?:ld|settings)\+json[^>]*>(.*?)</script[^>]*>"
+    r"|((?:meta[\s/]|div[\s/][^>]*?data-preloaded)[^>]*)>"
+    r"|!--(?:-?>|.*?--!?>)"
+    r"|(script|style)(?=[\s/>])[^>]*>[^<]*+(?:<(?!/\5(?![\w-]))[^<]*+)*+</\5[^>]*>"
     r"|/?[A-Za-z][^>]*>"
     r"|[!?][^>]*>)",
     re.IGNORECASE | re.DOTALL,
 )
-# Elements whose content the parser may keep as text with its tags (raw text and RCDATA in HTML).
-RAW_CONTENT = re.compile(
-    r"<(title|textarea|xmp|iframe|noembed|noframes|noscript)(?=[\s/>])[^>]*>(.*?)</\1",
-    re.IGNORECASE | re.DOTALL,
-)
-JSON_SCRIPT = re.compile(
-    r"<script(?=[\s/])[^>]*?type\s*=\s*[\"']?[^\"'>]*(?:ld|settings)\+json[^>]*>(.*?)</script",
-    re.IGNORECASE | re.DOTALL,
-)
-# A tag's end is its first `>`: one inside a quoted value leaves the rest of the value to the text.
-VALUED_TAG = re.compile(r"<(?:meta[\s/][^>]*|div[\s/][^>]*?data-preloaded[^>]*)>", re.IGNORECASE)
+GROUPS = MARKUP.groups
 ATTRIBUTE = re.compile(r"(?:content|data-preloaded)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.IGNORECASE)
+# Controls that str.split() takes for space but that trafilatura deletes before parsing (INVALID_XML_CHARS).
+SPLIT_CONTROLS = "\x0b\x0c\x1c\x1d\x1e\x1f"
+JSON_UNICODE = re.compile(r"\\u([0-9a-fA-F]{4})")
+SURROGATES = re.compile("[\ud800-\udfff]+")
 # Where markup was: a printable symbol that no relevance term holds, and that is no word character.
 MARK = "\ufffc"
 # trafilatura strips tags from JSON-LD values with a plainer pattern than the parser's; both are tried.
@@ -65,10 +63,11 @@ def _printable(word: str) -> str:
 
 
 def without_unprintable(text: str) -> str:
-    """trafilatura's remove_control_characters: what is neither printable nor space goes. Runs of space
-    become one space, which no term's word holds; the controls that split() takes for space but that
-    trafilatura deletes from the page before parsing (INVALID_XML_CHARS) are deleted first."""
-    words = INVALID_XML_CHARS.sub("", text).split()
+    """trafilatura's remove_control_characters: what is neither printable nor space goes (soft hyphens,
+    zero-width joiners), and the controls it deletes before parsing first. Runs of space become one " "."""
+    if any(control in text for control in SPLIT_CONTROLS):
+        text = INVALID_XML_CHARS.sub("", text)
+    words = text.split()
     joined = " ".join(words)
     if joined.isprintable():
         return joined
@@ -76,9 +75,10 @@ def without_unprintable(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Case-folded so that every pair of characters that a case-insensitive `re` pattern takes as equal
-    folds alike: casefold covers ſ and the old Cyrillic letter forms, and dotted and dotless i are made i."""
-    return text.casefold().replace("ı", "i").replace("\u0307", "")
+    """Case-folded so that characters a case-insensitive `re` pattern takes as equal fold alike (casefold
+    covers ſ and the old Cyrillic letter forms; dotted and dotless i become i), word edges kept: U+0345,
+    which is no letter but casefolds to one (ι), becomes a space."""
+    return text.replace("İ", "i").replace("\u0345", " ").casefold().replace("ı", "i")
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -92,45 +92,67 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
+def _json_escapes_decoded(text: str) -> str:
+    r"""trafilatura's normalize_json: `\n`, `\r`, `\t` dropped, `\uXXXX` decoded, surrogates dropped, then
+    entities (its tag stripping is left to the caller)."""
+    if "\\" not in text:
+        return text
+    text = text.replace("\\n", "").replace("\\r", "").replace("\\t", "")
+    text = SURROGATES.sub("", JSON_UNICODE.sub(lambda match: chr(int(match[1], 16)), text))
+    return html.unescape(text)
+
+
 def _json_ld_text(script: str) -> Iterator[str]:
-    # As trafilatura's metadata reads it: minified, escapes decoded by its own normalize_json (twice, as
-    # its fallback for unparsable JSON decodes the values it finds once more).
-    once = normalize_json(JSON_MINIFY.sub(r"\1", script))
-    yield once
-    yield normalize_json(once)
-    # As its JSON-body fallback reads it: parsed, each string unescaped, its markup cut out.
+    if not any(char in script for char in "\\&<"):
+        yield script  # nothing escaped or marked up: every string value stands in it as written
+        return
+    # As trafilatura's metadata reads it: escapes decoded by normalize_json, twice (its fallback for
+    # unparsable JSON decodes the values it finds once more). Its minifying first only drops space
+    # outside the strings.
+    once = _json_escapes_decoded(script)
+    for text in (once, _json_escapes_decoded(once)):
+        yield ANY_TAG.sub(MARK, text)
+    # As its JSON-body fallback reads it: parsed, the strings unescaped, their markup cut out.
     try:
         parsed = json.loads(script, strict=False)
     except ValueError:
         return
-    for value in _strings(parsed):
-        unescaped = html.unescape(value)
-        yield MARKUP.sub(MARK, unescaped)
-        yield ANY_TAG.sub(MARK, unescaped)
+    unescaped = html.unescape("\n".join(_strings(parsed)))
+    yield MARKUP.sub(MARK, unescaped)
+    yield ANY_TAG.sub(MARK, unescaped)
 
 
-def _attribute_values(page: str) -> Iterator[str]:
-    for match in (m for tag in VALUED_TAG.findall(page) for m in ATTRIBUTE.finditer(tag)):
+def _attribute_values(tag: str) -> Iterator[str]:
+    for match in ATTRIBUTE.finditer(tag):
         value = next(group for group in match.groups() if group is not None)
         yield value
         if "\\" in value:  # data-preloaded holds JSON, itself holding JSON strings
-            yield normalize_json(normalize_json(value))
+            yield _json_escapes_decoded(_json_escapes_decoded(value))
 
 
 def markup_text(page: str, *, undecoded: bool = False) -> str:
     """The page's readable text as described above, MARK where markup was: a superset of what extraction reads.
     `undecoded` adds the text before entity decoding, for terms that a decoded entity could swallow the
     start of (a term starting "not" after `&`: in an attribute the parser leaves `&notion` alone)."""
-    parts = [MARKUP.sub(MARK, page)]
-    for match in RAW_CONTENT.finditer(page):
-        parts.extend((match[2], MARKUP.sub(MARK, match[2])))
-    parts.extend(_attribute_values(page))
-    for script in JSON_SCRIPT.finditer(page):
-        parts.extend(_json_ld_text(script[1]))
+    pieces = MARKUP.split(page)  # text, then each markup's groups, then text...
+    step = GROUPS + 1
+    parts = [MARK.join(pieces[::step])]
+    for raw in filter(None, pieces[2::step]):
+        parts.extend((raw, MARKUP.sub(MARK, raw)))
+    for script in filter(None, pieces[3::step]):
+        parts.extend(_json_ld_text(script))
+    for tag in filter(None, pieces[4::step]):
+        parts.extend(_attribute_values(tag))
     text = "\n".join(parts)
-    variants = [html.unescape(text)]
-    if "&" in variants[0] and (twice := html.unescape(variants[0])) != variants[0]:
-        variants.append(twice)
+    once = html.unescape(text)
+    variants = [once]
+    if "&" in once and (twice := html.unescape(once)) != once:
+        # Only the lines a second decoding changes, unless it made or took line breaks (`&amp;#10;`).
+        lines, twice_lines = once.split("\n"), twice.split("\n")
+        if len(lines) == len(twice_lines):
+            variants.extend(line for old, line in zip(lines, twice_lines, strict=True) if line != old)
+        else:
+            variants.append(twice)
     if undecoded:
         variants.append(text)
     return without_unprintable("\n".join(variants))

@@ -7,9 +7,13 @@ import os
 import signal
 import threading
 import time
+from functools import lru_cache
 
 from extractors.analysis import analyze_pages
 from extractors.records import AnalyzedArticle, FetchedPage, Rejection
+from extractors.screened_analysis import ScreenedAnalysis, screen_and_analyze_pages
+from extractors.tagging.markup_screen import MarkupScreen, markup_screen
+from extractors.tagging.relevance import RelevanceQuery
 from flows.ops.parent_death import ask_for_parent_death_signal
 from flows.seed_files import Models, TaggingFiles
 
@@ -27,6 +31,17 @@ def init_worker(tagging: TaggingFiles, owner_pid: int) -> None:
 def analyze_in_worker(pages: list[FetchedPage]) -> tuple[list[AnalyzedArticle], list[Rejection]]:
     assert _worker_models is not None, "worker not initialised"
     return analyze_pages(pages, *_worker_models)
+
+
+@lru_cache(maxsize=4)
+def screen_for(query: RelevanceQuery | None) -> MarkupScreen | None:
+    """The markup screen of a query, built once per process (queries travel with each chunk, screens do not)."""
+    return markup_screen(query) if query is not None else None
+
+
+def screen_and_analyze_in_worker(pages: list[FetchedPage], query: RelevanceQuery | None) -> ScreenedAnalysis:
+    assert _worker_models is not None, "worker not initialised"
+    return screen_and_analyze_pages(pages, *_worker_models, query, screen_for(query))
 
 
 def exit_with_owner(owner_pid: int) -> None:

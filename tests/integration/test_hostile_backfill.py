@@ -99,17 +99,17 @@ def test_a_file_that_is_no_warc_fails_alone(prefect_harness: None, tmp_path: Pat
 def test_off_topic_pages_are_skipped_before_extraction(
     prefect_harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from extractors import analysis
+    from extractors import screened_analysis
     from flows.backfill import backfill_warc
 
     extracted: list[str] = []
-    real_extract = analysis.extract_article
+    real_extract = screened_analysis.extract_article
 
     def counting_extract(page):  # type: ignore[no-untyped-def]
         extracted.append(page.canonical_url)
         return real_extract(page)
 
-    monkeypatch.setattr(analysis, "extract_article", counting_extract)
+    monkeypatch.setattr(screened_analysis, "extract_article", counting_extract)
     warc = tmp_path / "mixed.warc.gz"
     write_warc(warc, [("https://a.example/fertiliser", ON_TOPIC), ("https://b.example/council", OFF_TOPIC)])
     db_path = tmp_path / "w.duckdb"
@@ -129,7 +129,7 @@ def test_a_rerun_after_an_interrupted_backfill_stores_nothing_twice(
     pages = [(f"https://a.example/story-{i}", ON_TOPIC.replace(b"Monday", f"day {i}".encode())) for i in range(4)]
     write_warc(warc, [*pages, ("https://b.example/council", OFF_TOPIC), ("https://c.example/defence", ANI)])
     db_path = tmp_path / "w.duckdb"
-    real_process = backfill.process_pages
+    real_store = backfill.store_batch
     calls = 0
 
     def dies_on_the_third_batch(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -137,13 +137,13 @@ def test_a_rerun_after_an_interrupted_backfill_stores_nothing_twice(
         calls += 1
         if calls == 3:
             raise KeyboardInterrupt("killed")
-        return real_process(*args, **kwargs)
+        return real_store(*args, **kwargs)
 
-    monkeypatch.setattr(backfill, "process_pages", dies_on_the_third_batch)
+    monkeypatch.setattr(backfill, "store_batch", dies_on_the_third_batch)
     with pytest.raises(BaseException, match="killed"):
         backfill.backfill_warc([str(warc)], source="cc-news", db_path=str(db_path), batch_size=2)
     assert rows(db_path, "SELECT count(*) FROM articles WHERE NOT is_seed") == [(4,)]
-    monkeypatch.setattr(backfill, "process_pages", real_process)
+    monkeypatch.setattr(backfill, "store_batch", real_store)
     again = backfill.backfill_warc([str(warc)], source="cc-news", db_path=str(db_path), batch_size=2)
     assert again.already_stored == 5 and again.stored_articles == 1  # four stored, the council page skipped
     urls = [r[0] for r in rows(db_path, "SELECT url FROM articles WHERE NOT is_seed")]
