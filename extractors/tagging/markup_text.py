@@ -58,20 +58,17 @@ MARK = "\ufffc"
 ANY_TAG = re.compile(r"<!--.*?-->|<[^>]*>", re.DOTALL)
 
 
-def _printable(word: str) -> str:
-    return word if word.isprintable() else "".join(char for char in word if char.isprintable())
-
-
 def without_unprintable(text: str) -> str:
     """trafilatura's remove_control_characters: what is neither printable nor space goes (soft hyphens,
-    zero-width joiners), and the controls it deletes before parsing first. Runs of space become one " "."""
+    zero-width joiners, private-use icons), and the controls it deletes before parsing first. Runs of space
+    become one " "."""
     if any(control in text for control in SPLIT_CONTROLS):
         text = INVALID_XML_CHARS.sub("", text)
-    words = text.split()
-    joined = " ".join(words)
+    joined = " ".join(text.split())
     if joined.isprintable():
         return joined
-    return " ".join(_printable(word) for word in words)
+    unprintable = "".join(re.escape(char) for char in set(joined) if not char.isprintable())
+    return re.sub(f"[{unprintable}]+", "", joined)
 
 
 def fold(text: str) -> str:
