@@ -22,6 +22,7 @@ from flows.cli.common import (
     prefect_for_command,
     settings_or_exit,
 )
+from flows.ops.progress import progress_display
 from warehouse import db, source_health
 
 feeds_app = typer.Typer(help="Feed health, and feed discovery.", invoke_without_command=True, no_args_is_help=False)
@@ -114,11 +115,15 @@ def backfill_warc_command(
     db_path: DbOption = None,
     relevance: Annotated[bool, typer.Option(help="Keep only pages that match seeds/relevance.toml.")] = True,
 ) -> None:
-    """Backfill articles from WARC files, such as CC-NEWS, through the same extract/dedup/tag path."""
+    """Backfill articles from WARC files, such as CC-NEWS, through the same extract/dedup/tag path.
+
+    Pages whose markup cannot match seeds/relevance.toml are skipped before extraction; unreadable
+    records are recorded as rejected and the rest of the file goes in. A rerun skips what is stored."""
     with prefect_for_command():
         from flows.backfill import backfill_warc
 
-        summary = backfill_warc(
-            [str(f) for f in files], source=source, db_path=flow_location(db_path), relevance=relevance
-        )
+        with progress_display(console):
+            summary = backfill_warc(
+                [str(f) for f in files], source=source, db_path=flow_location(db_path), relevance=relevance
+            )
     typer.echo(json.dumps(asdict(summary), default=str, sort_keys=True))

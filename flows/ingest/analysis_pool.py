@@ -13,6 +13,7 @@ import multiprocessing
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import ExitStack
+from functools import partial
 from typing import Any
 
 from prefect import task
@@ -20,7 +21,9 @@ from prefect.cache_policies import NO_CACHE
 
 from extractors.analysis import analyze_pages
 from extractors.records import AnalyzedArticle, FetchedPage, Rejection
-from flows.ingest.pool_worker import analyze_in_worker, init_worker
+from extractors.screened_analysis import ScreenedAnalysis, screen_and_analyze_pages
+from extractors.tagging.relevance import RelevanceQuery
+from flows.ingest.pool_worker import analyze_in_worker, init_worker, screen_and_analyze_in_worker, screen_for
 from flows.seed_files import TaggingFiles
 
 # Below this many pages, starting worker processes costs more than it saves.
@@ -101,6 +104,22 @@ class Analyzer:
         order = {p.canonical_url: i for i, p in enumerate(pages)}
         analyzed.sort(key=lambda a: order.get(a.article.url, len(order)))
         return analyzed, rejected
+
+    def screen_and_analyze(self, pages: list[FetchedPage], query: RelevanceQuery | None) -> ScreenedAnalysis:
+        """Relevance first, then analysis (extractors/screened_analysis.py), in the worker processes when
+        there are some (on Dask, in this process)."""
+        if self._pool is None or not pages:
+            return screen_and_analyze_pages(pages, self.taxonomy, self.gazetteer, query, screen_for(query))
+        n_chunks = min(len(pages), self.workers * 2)
+        chunks = [pages[i::n_chunks] for i in range(n_chunks)]
+        result = ScreenedAnalysis(analyzed=[], rejected=[], off_topic=[])
+        for chunk in self._pool.map(partial(screen_and_analyze_in_worker, query=query), chunks):
+            result.analyzed.extend(chunk.analyzed)
+            result.rejected.extend(chunk.rejected)
+            result.off_topic.extend(chunk.off_topic)
+        order = {p.canonical_url: i for i, p in enumerate(pages)}
+        result.analyzed.sort(key=lambda a: order.get(a.article.url, len(order)))
+        return result
 
     def close(self) -> None:
         if self._pool is not None:

@@ -157,13 +157,6 @@ def drain(
     return outcome
 
 
-def process_pages(
-    con: duckdb.DuckDBPyConnection, pages: list[FetchedPage], analyzer: Analyzer, run_id: str, screen: Screen
-) -> BatchOutcome:
-    """Analyze and store pages that came from elsewhere than a fetch (WARC backfill), in this thread."""
-    return store_batch(con, Batch(pages), Batch(analyzer.analyze(pages)), run_id, screen)
-
-
 def advance(total: BatchOutcome, batch: BatchOutcome, expected: int) -> None:
     total.add(batch)
     progress.advance("articles", batch.fetched + batch.fetch_errors, total=expected)

@@ -7,11 +7,15 @@ import os
 import signal
 import threading
 import time
+from functools import lru_cache
 
 from extractors.analysis import analyze_pages
 from extractors.records import AnalyzedArticle, Article, EntityCount, FetchedPage, Rejection, TopicTag
+from extractors.screened_analysis import ScreenedAnalysis, screen_and_analyze_pages
 from extractors.tagging.entities import Gazetteer
 from extractors.tagging.entities import extract_batch as extract_entity_batch
+from extractors.tagging.markup_screen import MarkupScreen, markup_screen
+from extractors.tagging.relevance import RelevanceQuery
 from extractors.tagging.topics import Taxonomy, tag_batch
 from flows.ops.parent_death import ask_for_parent_death_signal
 from flows.seed_files import Models, TaggingFiles
@@ -46,6 +50,17 @@ def tag_articles(
         [e for per_article in extract_entity_batch(articles, gazetteer) for e in per_article] if gazetteer else []
     )
     return tags, entities
+
+
+@lru_cache(maxsize=4)
+def screen_for(query: RelevanceQuery | None) -> MarkupScreen | None:
+    """The markup screen of a query, built once per process (queries travel with each chunk, screens do not)."""
+    return markup_screen(query) if query is not None else None
+
+
+def screen_and_analyze_in_worker(pages: list[FetchedPage], query: RelevanceQuery | None) -> ScreenedAnalysis:
+    assert _worker_models is not None, "worker not initialised"
+    return screen_and_analyze_pages(pages, *_worker_models, query, screen_for(query))
 
 
 def exit_with_owner(owner_pid: int) -> None:

@@ -100,11 +100,13 @@ def test_warc_backfill_loads_on_topic_pages_and_records_the_rest(prefect_harness
     )
     db_path = tmp_path / "w.duckdb"
     first = backfill_warc([str(warc)], source="cc-news", db_path=str(db_path))
-    assert first.records == 2 and (first.stored_articles, first.new_articles) == (1, 0) and first.skipped_off_topic == 1
+    assert (
+        first.records == 2 and (first.stored_articles, first.new_articles) == (1, 0) and first.skipped_unextracted == 1
+    )
     assert first.duplicates == {"exact": 1}  # the syndicated copy matches its seed
     again = backfill_warc([str(warc)], source="cc-news", db_path=str(db_path))
     assert again.already_stored == 2 and again.stored_articles == 0
     con = db.connect(db_path)
     skipped = con.execute("SELECT url, stage FROM skipped_entries").fetchall()
-    assert skipped == [("https://copy.example/council-budget", "fulltext")]
+    assert skipped == [("https://copy.example/council-budget", "markup")]
     con.close()
