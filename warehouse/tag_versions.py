@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import duckdb
 
 from extractors.records import Article, EntityCount, TopicTag
+from warehouse.backend import retry_conflicts
 from warehouse.bulk import bulk_insert
 from warehouse.db import transaction
 from warehouse.load import TABLES, entity_row, tag_row
@@ -34,6 +35,7 @@ def count_rows(con: duckdb.DuckDBPyConnection, table: str, version_column: str, 
     return int(row[0]) if row else 0
 
 
+@retry_conflicts
 def write_versioned_rows(con: duckdb.DuckDBPyConnection, tags: list[TopicTag], entities: list[EntityCount]) -> None:
     """Insert in one transaction; rows already present for the same version are left as they are."""
     with transaction(con):
@@ -50,6 +52,7 @@ def all_tagged_with(con: duckdb.DuckDBPyConnection, tagger_version: str, gazette
     return bool(row and row[0])
 
 
+@retry_conflicts
 def record_all_tagged(con: duckdb.DuckDBPyConnection, tagger_version: str, gazetteer_version: str | None) -> None:
     with transaction(con):
         if not all_tagged_with(con, tagger_version, gazetteer_version):
