@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -117,6 +119,23 @@ def connect(
     return con
 
 
+@dataclass
+class _Open:
+    """The transaction a connection has open through `transaction`, and whether it bumped the claims."""
+
+    claimed: bool = False
+
+
+# Per connection: DuckDB connections take no attributes, and a closed one must not keep an entry alive.
+_open_transactions: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, _Open] = weakref.WeakKeyDictionary()
+
+
+def _claim(con: duckdb.DuckDBPyConnection, state: _Open) -> None:
+    if not state.claimed and backend.connection_is_lake(con):
+        con.execute("UPDATE write_claims SET claims = claims + 1")
+        state.claimed = True
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection, *, keyed: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
     """One transaction. `keyed`: it inserts rows whose keys must stay unique (anti-join inserts, merges).
@@ -125,13 +144,26 @@ def transaction(con: duckdb.DuckDBPyConnection, *, keyed: bool = True) -> Iterat
     conflict there. A keyed transaction therefore also bumps the one-row `write_claims` table: of two
     overlapping keyed transactions the second then fails at commit, and `backend.retry_conflicts` re-runs
     its unit against the newer snapshot, where the anti-join sees the first one's rows.
+
+    Called while the connection has one open, the statements join that transaction (a keyed one claims it
+    once), so a unit of several writers commits once: on DuckLake every commit and every transaction's
+    first look at a table are catalog round trips.
     """
+    state = _open_transactions.get(con)
+    if state is not None:
+        if keyed:
+            _claim(con, state)
+        yield con
+        return
     con.execute("BEGIN TRANSACTION")
+    state = _open_transactions[con] = _Open()
     try:
-        if keyed and backend.connection_is_lake(con):
-            con.execute("UPDATE write_claims SET claims = claims + 1")
+        if keyed:
+            _claim(con, state)
         yield con
     except BaseException:
+        del _open_transactions[con]
         con.execute("ROLLBACK")
         raise
+    del _open_transactions[con]
     con.execute("COMMIT")
