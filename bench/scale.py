@@ -10,7 +10,9 @@ Each worker is a separate `newswatch run --shard i/N` process with its own analy
 processes are pinned (`taskset`) to C cores of their own, with NEWSWATCH_WORKERS=C: on a machine with as many
 cores as the workers need, the CPU then scales with the workers and what does not is the warehouse's share.
 Pages/s is corpus pages over wall-clock time from the first worker's start to the last one's end (process
-start-up included). lost/doubled compare the stored article ids (plus rejected pages) with the ids expected
+start-up included). Each run also prints the CPU time a page took in the workers (their analysis processes
+included) and in PostgreSQL: on a shared machine these say what the wall clock cannot, whether a second
+worker adds work (commits lost to the other and redone). lost/doubled compare the stored article ids (plus rejected pages) with the ids expected
 from the corpus URLs, and count repeated keys.
 
 Last line: workers_1_pps=… workers_2_pps=… embedded_pps=… lake_vs_embedded=… (1-worker lake over embedded)
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -74,6 +77,19 @@ class Pinning:
         return self.cores_per_worker or self.analysis_processes
 
 
+def children_cpu_s() -> float:
+    """CPU seconds of the waited-for children so far: the workers and their analysis processes."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def postgres_cpu_s(pg: LocalPostgres) -> float:
+    """CPU seconds of the PostgreSQL server and its ended backends (the catalog's side of every round trip)."""
+    pid = (pg.data / "postmaster.pid").read_text(encoding="ascii").split()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
 def bench_env(location: str, data_dir: Path, api_url: str, processes: int) -> dict[str, str]:
     return {
         **os.environ,
@@ -87,8 +103,12 @@ def bench_env(location: str, data_dir: Path, api_url: str, processes: int) -> di
     }
 
 
-def run_workers(count: int, feeds: Path, env: dict[str, str], log: Path, pinning: Pinning) -> float:
+def run_workers(
+    count: int, feeds: Path, env: dict[str, str], log: Path, pinning: Pinning, batch_size: int | None
+) -> float:
     command = [sys.executable, "-m", "flows.cli", "run", "--feeds", str(feeds), "--no-capture", "--no-relevance"]
+    if batch_size:
+        command += ["--batch-size", str(batch_size)]
     started = time.monotonic()
     with log.open("ab") as out:
         procs = [
@@ -137,23 +157,26 @@ def measure(
     workers: int,
     env: dict[str, str],
     args: argparse.Namespace,
-    context: tuple[CorpusServer, Path, set[str], set[str]],
+    context: tuple[CorpusServer, Path, set[str], set[str], LocalPostgres],
     totals: Totals,
     pinning: Pinning,
 ) -> float:
     """One timed run on a freshly created warehouse; returns pages/s and adds its checks to `totals`."""
-    server, workdir, ids, urls = context
+    server, workdir, ids, urls, pg = context
     subprocess.run([sys.executable, "-c", CREATE_WAREHOUSE], env=env, check=True)
     server.requests.clear()
     load = os.getloadavg()[0]
-    elapsed = run_workers(workers, workdir / "feeds.toml", env, workdir / f"{label}.log", pinning)
+    cpu, pg_cpu = children_cpu_s(), postgres_cpu_s(pg)
+    elapsed = run_workers(workers, workdir / "feeds.toml", env, workdir / f"{label}.log", pinning, args.batch_size)
+    cpu, pg_cpu = children_cpu_s() - cpu, postgres_cpu_s(pg) - pg_cpu
     pps = args.pages / elapsed
     lost, doubled = check(env, ids, urls)
     feed_hits = [n for path, n in server.requests.items() if path.startswith("/feed/")]
     refetched = sum(n - 1 for n in feed_hits) + (args.feeds - len(feed_hits))
     print(
         f"{label}: {elapsed:.1f} s, {pps:.1f} pages/s, lost={lost} doubled={doubled}"
-        f" feeds_refetched_or_missed={refetched} (load average before: {load:.2f})",
+        f" feeds_refetched_or_missed={refetched}; CPU ms a page: workers {1000 * cpu / args.pages:.0f},"
+        f" PostgreSQL {1000 * pg_cpu / args.pages:.0f} (load average before: {load:.2f})",
         flush=True,
     )
     totals.lost, totals.doubled, totals.refetched = (
@@ -173,6 +196,7 @@ def main() -> None:
     parser.add_argument(
         "--cores-per-worker", type=int, default=0, help="pin each worker to this many cores of its own (taskset)"
     )
+    parser.add_argument("--batch-size", type=int, default=None, help="newswatch run --batch-size (default: its own)")
     args = parser.parse_args()
     if args.cores_per_worker and shutil.which("taskset") is None:
         raise SystemExit("--cores-per-worker needs taskset (util-linux)")
@@ -184,7 +208,7 @@ def main() -> None:
     with LocalPostgres() as pg, CorpusServer(corpus) as server, prefect_api() as api_url:
         (workdir / "feeds.toml").write_text(server.feeds_toml(), encoding="utf-8")
         urls = {canonical_url(f"{server.base_url}/page/{i}") for i in range(args.pages)}
-        context = (server, workdir, {article_id(u) for u in urls}, urls)
+        context = (server, workdir, {article_id(u) for u in urls}, urls, pg)
         embedded = bench_env(str(workdir / "embedded.duckdb"), workdir / "unused", api_url, pinning.processes)
         pps["embedded"] = measure("embedded, 1 worker", 1, embedded, args, context, totals, pinning)
         for workers in (1, 2):
