@@ -100,6 +100,7 @@ def bench_env(location: str, data_dir: Path, api_url: str, processes: int) -> di
         "NEWSWATCH_MIN_INTERVAL": "0",
         "NEWSWATCH_PER_HOST": "8",
         "NEWSWATCH_WORKERS": str(processes),
+        "PYTHONFAULTHANDLER": "1",  # a worker that crashes in native code leaves its threads' tracebacks
     }
 
 
