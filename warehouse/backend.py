@@ -20,6 +20,7 @@ import re
 import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -196,9 +197,16 @@ def lake_dialect(sql: str) -> str:
     return _COLUMN_KEY.sub("NOT NULL", sql)
 
 
+# Asked before every transaction; on DuckLake even `SELECT current_database()` costs catalog round trips.
+_lake_connections: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, bool] = weakref.WeakKeyDictionary()
+
+
 def connection_is_lake(con: duckdb.DuckDBPyConnection) -> bool:
-    row = con.execute("SELECT current_database()").fetchone()
-    return row is not None and row[0] == LAKE_ALIAS
+    known = _lake_connections.get(con)
+    if known is None:
+        row = con.execute("SELECT current_database()").fetchone()
+        known = _lake_connections[con] = row is not None and row[0] == LAKE_ALIAS
+    return known
 
 
 def is_conflict(exc: BaseException) -> bool:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -72,22 +75,52 @@ def migrate(con: duckdb.DuckDBPyConnection, *, up_to: int | None = None) -> list
         con.execute("COMMIT")  # a failed commit ends the transaction itself: nothing left to roll back
         newly.append(path.name)
     if up_to is None:
-        create_views(con, sorted(VIEWS_DIR.glob("*.sql")))
+        views = sorted(VIEWS_DIR.glob("*.sql"))
+        # After a schema change every view is made again; otherwise only those whose file changed. On
+        # DuckLake each view made is a catalog commit, and every worker connects at the start of every run.
+        create_views(con, views if newly else changed_views(con, views))
     return newly
 
 
+VIEW_MARK = "newswatch view file sha256:"
+
+
+def _view_mark(sql: str) -> str:
+    return VIEW_MARK + hashlib.sha256(sql.encode("utf-8")).hexdigest()
+
+
+def changed_views(con: duckdb.DuckDBPyConnection, files: list[Path]) -> list[Path]:
+    """The view files whose view is missing or was made from other text (its comment holds the file's digest)."""
+    marks = dict(
+        con.execute(
+            "SELECT view_name, comment FROM duckdb_views() WHERE database_name = current_database() AND NOT internal"
+        ).fetchall()
+    )
+    return [f for f in files if marks.get(f.stem) != _view_mark(f.read_text(encoding="utf-8"))]
+
+
 def create_views(con: duckdb.DuckDBPyConnection, files: list[Path]) -> None:
-    """(Re)create views; one that reads a view not made yet is retried after the others, so names need no order."""
+    """(Re)create views, one a file and named as the file, each with its file's digest as its comment; one
+    that reads a view not made yet is retried after the others, so names need no order."""
     pending = files
     while pending:
         failed: list[Path] = []
         errors: list[duckdb.CatalogException] = []
         for view in pending:
+            sql = view.read_text(encoding="utf-8")
+            con.execute("BEGIN TRANSACTION")
             try:
-                con.execute(view.read_text(encoding="utf-8"))
+                con.execute(sql)
+                con.execute(f"COMMENT ON VIEW {view.stem} IS '{_view_mark(sql)}'")
             except duckdb.CatalogException as exc:
+                con.execute("ROLLBACK")
                 failed.append(view)
                 errors.append(exc)
+                continue
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
         if len(failed) == len(pending):
             raise errors[0]
         pending = failed
@@ -117,6 +150,23 @@ def connect(
     return con
 
 
+@dataclass
+class _Open:
+    """The transaction a connection has open through `transaction`, and whether it bumped the claims."""
+
+    claimed: bool = False
+
+
+# Per connection: DuckDB connections take no attributes, and a closed one must not keep an entry alive.
+_open_transactions: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, _Open] = weakref.WeakKeyDictionary()
+
+
+def _claim(con: duckdb.DuckDBPyConnection, state: _Open) -> None:
+    if not state.claimed and backend.connection_is_lake(con):
+        con.execute("UPDATE write_claims SET claims = claims + 1")
+        state.claimed = True
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection, *, keyed: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
     """One transaction. `keyed`: it inserts rows whose keys must stay unique (anti-join inserts, merges).
@@ -125,13 +175,26 @@ def transaction(con: duckdb.DuckDBPyConnection, *, keyed: bool = True) -> Iterat
     conflict there. A keyed transaction therefore also bumps the one-row `write_claims` table: of two
     overlapping keyed transactions the second then fails at commit, and `backend.retry_conflicts` re-runs
     its unit against the newer snapshot, where the anti-join sees the first one's rows.
+
+    Called while the connection has one open, the statements join that transaction (a keyed one claims it
+    once), so a unit of several writers commits once: on DuckLake every commit and every transaction's
+    first look at a table are catalog round trips.
     """
+    state = _open_transactions.get(con)
+    if state is not None:
+        if keyed:
+            _claim(con, state)
+        yield con
+        return
     con.execute("BEGIN TRANSACTION")
+    state = _open_transactions[con] = _Open()
     try:
-        if keyed and backend.connection_is_lake(con):
-            con.execute("UPDATE write_claims SET claims = claims + 1")
+        if keyed:
+            _claim(con, state)
         yield con
     except BaseException:
+        del _open_transactions[con]
         con.execute("ROLLBACK")
         raise
+    del _open_transactions[con]
     con.execute("COMMIT")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from warehouse.backend import retry_conflicts
 from warehouse.db import transaction
 
 # An id prefix shorter than this is too likely to name several articles to be worth looking up.
@@ -46,6 +47,7 @@ def resolve_article_id(con: duckdb.DuckDBPyConnection, given: str) -> str:
     return str(rows[0][0])
 
 
+@retry_conflicts
 def record_feedback(
     con: duckdb.DuckDBPyConnection, article_id: str, *, add: Sequence[str], remove: Sequence[str], analyst: str = ""
 ) -> int:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import duckdb
 
 from extractors.records import Article, EntityCount, TopicTag
+from warehouse.backend import retry_conflicts
 from warehouse.bulk import bulk_insert
 from warehouse.db import transaction
 from warehouse.load import TABLES, entity_row, tag_row
@@ -65,6 +66,7 @@ def resume_point(
     )
 
 
+@retry_conflicts
 def write_versioned_rows(
     con: duckdb.DuckDBPyConnection,
     tags: list[TopicTag],
@@ -95,6 +97,7 @@ def all_tagged_with(con: duckdb.DuckDBPyConnection, tagger_version: str, gazette
     return bool(row and row[0])
 
 
+@retry_conflicts
 def record_all_tagged(con: duckdb.DuckDBPyConnection, tagger_version: str, gazetteer_version: str | None) -> None:
     with transaction(con):
         con.execute(

@@ -84,6 +84,16 @@ def query_words(text: str) -> list[str]:
         return all_words(con, text)
 
 
+def any_watches(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether any watch is saved. Every batch asks, and most warehouses have none: DuckLake (this version)
+    re-reads the catalog's statistics of a table never written to for each column a query names, so the
+    question names none."""
+    try:
+        return con.execute("SELECT 1 FROM watches LIMIT 1").fetchone() is not None
+    except duckdb.CatalogException:
+        return False
+
+
 def list_watches(con: duckdb.DuckDBPyConnection) -> list[Watch]:
     """Every watch; none in a read copy published before the watches table existed."""
     try:

@@ -102,11 +102,16 @@ def emit(alerts: Sequence[WatchAlert]) -> None:
             run_logger().warning("watch %s: event for story %s not sent: %s", alert.watch, alert.story.story_id, exc)
 
 
+def batch_alerts(con: duckdb.DuckDBPyConnection, stored_article_ids: Sequence[str], run_id: str) -> list[WatchAlert]:
+    """Check the watches against the stories a batch created or grew and write their hits; called inside
+    the batch's transaction, the alerts are sent (`emit`) once it is committed."""
+    if not stored_article_ids or not store.any_watches(con):
+        return []
+    return record_alerts(con, store.stories_of(con, stored_article_ids), run_id)
+
+
 def evaluate_batch(con: duckdb.DuckDBPyConnection, stored_article_ids: Sequence[str], run_id: str) -> int:
     """Check the watches against the stories a batch created or grew; returns the alerts sent."""
-    if not stored_article_ids or not store.list_watches(con):
-        return 0
-    story_ids = store.stories_of(con, stored_article_ids)
-    alerts = record_alerts(con, story_ids, run_id)
+    alerts = batch_alerts(con, stored_article_ids, run_id)
     emit(alerts)
     return len(alerts)

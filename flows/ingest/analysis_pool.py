@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextvars
 import multiprocessing
 import os
+import threading
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import ExitStack
 from functools import partial
@@ -51,6 +52,9 @@ class Analyzer:
         self._pool: Executor | None = None
         self._dask: Any = None
         self._stack = ExitStack()
+        # The flow analyzes batches in task threads, several at once; lxml and trafilatura are not safe to run
+        # in two threads of one process (a worker segfaulted so), so in-process analysis takes turns.
+        self._inline = threading.Lock()
         if dask_address:
             from prefect_dask import DaskTaskRunner
 
@@ -92,7 +96,8 @@ class Analyzer:
 
     def analyze(self, pages: list[FetchedPage]) -> tuple[list[AnalyzedArticle], list[Rejection]]:
         if not self.parallel or not pages:
-            return analyze_pages(pages, self.taxonomy, self.gazetteer)
+            with self._inline:
+                return analyze_pages(pages, self.taxonomy, self.gazetteer)
         n_chunks = min(len(pages), self.workers * 2) or 1
         chunks = [pages[i::n_chunks] for i in range(n_chunks)]
         analyzed: list[AnalyzedArticle] = []

@@ -16,14 +16,16 @@ from prefect.futures import PrefectFuture
 from extractors.dedup.story_links import link_batch as link_stories
 from extractors.dedup.story_profile import story_profile
 from extractors.pipeline import judge_analyzed
-from extractors.records import AnalyzedArticle, FeedEntry, FetchedPage, Rejection
-from flows.alerts.hits import evaluate_batch as evaluate_watches
+from extractors.records import AnalyzedArticle, FeedEntry, FetchedPage, FetchEvent, Rejection
+from flows.alerts.events import WatchAlert
+from flows.alerts.hits import batch_alerts, emit
 from flows.http.client import HttpFetcher
 from flows.ingest.analysis_pool import Analyzer
 from flows.ingest.screening import Screen, ScreenedEntries, screen_articles
 from flows.ops import progress
 from warehouse import backend, load, lookups, source_health
 from warehouse import story_index as warehouse_stories
+from warehouse.db import transaction
 
 T = TypeVar("T")
 # Batches in flight beyond the one being stored: fetch and analysis of the next batches overlap the load.
@@ -121,6 +123,35 @@ def analyze_batch(analyzer: Analyzer, pages: Batch[list[FetchedPage]]) -> Batch[
     return Batch(analyzer.analyze(pages.items))
 
 
+@backend.retry_conflicts
+def _store_unit(
+    con: duckdb.DuckDBPyConnection,
+    events: list[FetchEvent],
+    analysis: Analysis,
+    run_id: str,
+    screen: Screen,
+    within: Callable[[duckdb.DuckDBPyConnection], None],
+) -> tuple[BatchOutcome, list[WatchAlert]]:
+    """Everything a batch writes, in one transaction: its requests, rejections, screening, look-ups and
+    judgement, load, watch hits and `within` (the shard heartbeat). The look-ups read the snapshot the load
+    commits on, so another worker's commit in between fails this one and the whole unit reruns."""
+    analyzed, rejected = analysis
+    with transaction(con):
+        source_health.record_fetch_events(con, events, run_id)
+        load.record_rejections(con, rejected, run_id)
+        screened = screen_articles(con, screen, analyzed, run_id)
+        outcome = store_analyzed(con, screened.fresh, run_id)
+        alerts = batch_alerts(con, sorted(outcome.stored_ids), run_id)
+        within(con)
+    outcome.skipped_off_topic, outcome.merged_into_stored = screened.skipped, screened.merged
+    outcome.rejected = len(rejected)
+    return outcome, alerts
+
+
+def _no_heartbeat(con: duckdb.DuckDBPyConnection) -> None:
+    return None
+
+
 @task(name="dedup-load", cache_policy=NO_CACHE)
 def store_batch(
     con: duckdb.DuckDBPyConnection,
@@ -128,16 +159,14 @@ def store_batch(
     analysis: Batch[Analysis],
     run_id: str,
     screen: Screen,
+    events: Batch[list[FetchEvent]] | None = None,
+    within: Callable[[duckdb.DuckDBPyConnection], None] = _no_heartbeat,
 ) -> BatchOutcome:
-    analyzed, rejected = analysis.items
-    load.record_rejections(con, rejected, run_id)
-    screened = screen_articles(con, screen, analyzed, run_id)
-    outcome = store_analyzed(con, screened.fresh, run_id)
-    outcome.watch_alerts = evaluate_watches(con, sorted(outcome.stored_ids), run_id)
-    outcome.skipped_off_topic, outcome.merged_into_stored = screened.skipped, screened.merged
+    outcome, alerts = _store_unit(con, events.items if events else [], analysis.items, run_id, screen, within)
+    emit(alerts)  # only once the rows are committed: a rerun unit must not have announced them already
+    outcome.watch_alerts = len(alerts)
     outcome.fetched = sum(1 for p in pages.items if p.ok)
     outcome.fetch_errors = sum(1 for p in pages.items if not p.ok)
-    outcome.rejected = len(rejected)
     return outcome
 
 
@@ -145,12 +174,16 @@ BatchFutures = tuple[PrefectFuture[Batch[list[FetchedPage]]], PrefectFuture[Batc
 
 
 def drain(
-    con: duckdb.DuckDBPyConnection, fetcher: HttpFetcher, futures: BatchFutures, run_id: str, screen: Screen
+    con: duckdb.DuckDBPyConnection,
+    fetcher: HttpFetcher,
+    futures: BatchFutures,
+    run_id: str,
+    screen: Screen,
+    within: Callable[[duckdb.DuckDBPyConnection], None],
 ) -> BatchOutcome:
     pages_future, analysis_future = futures
     pages, analysis = pages_future.result(), analysis_future.result()
-    source_health.record_fetch_events(con, fetcher.drain_events(), run_id)
-    outcome = store_batch(con, pages, analysis, run_id, screen)
+    outcome = store_batch(con, pages, analysis, run_id, screen, Batch(fetcher.drain_events()), within)
     # Prefect keeps every task's return value for the length of the flow run; emptying the wrappers
     # once the batch is stored keeps memory flat however many pages a run ingests.
     pages.items, analysis.items = [], ([], [])
@@ -170,9 +203,11 @@ def run_batches(
     batch_size: int,
     run_id: str,
     after_batch: Callable[[duckdb.DuckDBPyConnection], None],
+    within_batch: Callable[[duckdb.DuckDBPyConnection], None] = _no_heartbeat,
 ) -> BatchOutcome:
     """Fetch, analyze and store the screened entries batch by batch, the next batches' fetch and analysis
-    overlapping the load; `after_batch` runs after each stored batch (shard heartbeats)."""
+    overlapping the load; `within_batch` runs in each batch's transaction (shard heartbeats), `after_batch`
+    after it is committed (the analysts' read copy)."""
     todo, screen = screened.todo, screened.screen
     total = BatchOutcome()
     in_flight: deque[BatchFutures] = deque()
@@ -180,9 +215,9 @@ def run_batches(
         pages_future = fetch_pages.submit(fetcher, Batch(todo[start : start + batch_size]))
         in_flight.append((pages_future, analyze_batch.submit(analyzer, pages_future, return_state=False)))
         if len(in_flight) > PIPELINE_DEPTH:
-            advance(total, drain(con, fetcher, in_flight.popleft(), run_id, screen), len(todo))
+            advance(total, drain(con, fetcher, in_flight.popleft(), run_id, screen, within_batch), len(todo))
             after_batch(con)
     while in_flight:
-        advance(total, drain(con, fetcher, in_flight.popleft(), run_id, screen), len(todo))
+        advance(total, drain(con, fetcher, in_flight.popleft(), run_id, screen, within_batch), len(todo))
         after_batch(con)
     return total

@@ -70,7 +70,9 @@ def ingest(
             todo = selection.screened.todo
             workers, address = env.analysis_workers, dask_address or env.dask_address
             with Analyzer(config.tagging, expected_pages=len(todo), workers=workers, dask_address=address) as pool:
-                stored = run_batches(con, fetcher, pool, selection.screened, batch_size, run_id, plan.after_batch)
+                stored = run_batches(
+                    con, fetcher, pool, selection.screened, batch_size, run_id, plan.after_batch, plan.within_batch
+                )
             source_health.record_fetch_events(con, fetcher.drain_events(), run_id)
             # Only now: the saved validators and body hash make the next poll skip an unchanged feed, so
             # saving them before every entry is stored would lose the rest of the feed to a crash.

@@ -110,8 +110,11 @@ class RunPlan:
     retagged_articles: int
     publisher: Publisher | None  # refreshes the analysts' read copy between batches
 
-    def after_batch(self, con: duckdb.DuckDBPyConnection) -> None:
+    def within_batch(self, con: duckdb.DuckDBPyConnection) -> None:
+        """In each batch's transaction: the heartbeat commits with the batch, not as a commit of its own."""
         self.shards.beat(con)
+
+    def after_batch(self, con: duckdb.DuckDBPyConnection) -> None:
         if self.publisher is not None:
             self.publisher.maybe_publish(con)
 

@@ -245,7 +245,7 @@ def test_serve_runs_the_browser_beside_the_schedules_and_stops_it_with_them(
     monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")  # a server is configured: none is started
     monkeypatch.setenv("NEWSWATCH_DB", str(warehouse))
     serve_forever(browser_port=port)
-    assert seen["deployments"] == {"ingest-every-30-min", "daily-report"}
+    assert seen["deployments"] == {"ingest-every-30-min", "daily-report", "lake-maintenance"}
     assert "3 stories, newest first." in str(seen["page"])
     with pytest.raises(httpx.ConnectError):  # stopped with the schedules
         httpx.get(f"http://127.0.0.1:{port}/", timeout=5)

@@ -45,8 +45,12 @@ def test_reports_are_served_on_the_port_after_a_local_prefect_server() -> None:
 
 def test_the_commands_serve_prints_name_each_deployment_by_its_full_name() -> None:
     commands = trigger_commands("http://127.0.0.1:4200/api", runner_deployments(read_deployments()))
-    assert len(commands) == 2
-    names = ["newswatch-ingest/ingest-every-30-min", "newswatch-report/daily-report"]
+    assert len(commands) == 3
+    names = [
+        "newswatch-ingest/ingest-every-30-min",
+        "newswatch-report/daily-report",
+        "newswatch-lake-maintenance/lake-maintenance",
+    ]
     for command, name in zip(commands, names, strict=True):
         words = shlex.split(command)
         assert words[0] == "PREFECT_API_URL=http://127.0.0.1:4200/api"

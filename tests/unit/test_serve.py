@@ -10,7 +10,7 @@ from flows.ops.serve import read_deployments, runner_deployments
 
 def test_serve_builds_the_prefect_yaml_deployments() -> None:
     specs = {s.name: s for s in read_deployments()}
-    assert set(specs) == {"ingest-every-30-min", "daily-report"}
+    assert set(specs) == {"ingest-every-30-min", "daily-report", "lake-maintenance"}
     assert specs["ingest-every-30-min"].intervals == (timedelta(minutes=30),)
     assert specs["daily-report"].crons == (("30 6 * * *", "UTC"),)
 
@@ -25,6 +25,10 @@ def test_serve_builds_the_prefect_yaml_deployments() -> None:
     assert report.flow_name == "newswatch-report"
     assert report.schedules[0].schedule.cron == "30 6 * * *"  # type: ignore[union-attr]
     assert report.parameters == {"since": "1d"}
+    upkeep = deployments["lake-maintenance"]
+    assert upkeep.flow_name == "newswatch-lake-maintenance"
+    assert upkeep.schedules[0].schedule.cron == "15 3 * * *"  # type: ignore[union-attr]
+    assert upkeep.parameters == {"keep": "7d"}
 
 
 def test_deployment_parameters_exist_on_their_flows() -> None:
