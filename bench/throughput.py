@@ -5,15 +5,22 @@
 The pages are served with RSS feeds from 127.0.0.1 under distinct URLs, by a server in a process of its
 own (in this process its threads would compete for the GIL that the flow needs). Last line:
 pages=N trafilatura_pps=… pipeline_pps=… newspaper4k_pps=… ratio_vs_trafilatura=… ratio_vs_newspaper4k=…
+cpu_ms_per_page=… trafilatura_cpu_ms_per_page=… cpu_ratio=…
+
+CPU is user + system time from getrusage: for the pipeline, this process (the flow and its threads) and the
+children it reaped during the run (the analysis workers, joined before the flow returns); the corpus server
+and the Prefect server are children still running then, so none of their CPU is counted.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import tempfile
 import time
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import trafilatura
@@ -31,18 +38,37 @@ NO_EGRESS = {
 }
 
 
-def time_trafilatura(corpus: Corpus) -> float:
-    started = time.perf_counter()
+@dataclass(frozen=True)
+class Timing:
+    pages_per_s: float
+    own_cpu_ms_per_page: float  # this process
+    children_cpu_ms_per_page: float = 0.0  # the children it reaped: the analysis workers
+
+    @property
+    def cpu_ms_per_page(self) -> float:
+        return self.own_cpu_ms_per_page + self.children_cpu_ms_per_page
+
+
+def cpu_seconds(who: int) -> float:
+    """User + system CPU of this process (RUSAGE_SELF) or of its children reaped so far (RUSAGE_CHILDREN)."""
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def time_trafilatura(corpus: Corpus) -> Timing:
+    cpu, started = cpu_seconds(resource.RUSAGE_SELF), time.perf_counter()
     for i in range(corpus.n_pages):
         trafilatura.extract(corpus.page_for(i))
-    return corpus.n_pages / (time.perf_counter() - started)
+    elapsed, cpu = time.perf_counter() - started, cpu_seconds(resource.RUSAGE_SELF) - cpu
+    return Timing(corpus.n_pages / elapsed, 1000 * cpu / corpus.n_pages)
 
 
-def time_pipeline(server: SeparateCorpusServer, workdir: Path, batch_size: int) -> tuple[float, RunSummary]:
+def time_pipeline(server: SeparateCorpusServer, workdir: Path, batch_size: int) -> tuple[Timing, RunSummary]:
     feeds = workdir / "feeds.toml"
     feeds.write_text(server.feeds_toml(), encoding="utf-8")
     from flows.ingest.flow import ingest
 
+    own, children = cpu_seconds(resource.RUSAGE_SELF), cpu_seconds(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     summary = ingest(
         db_path=str(workdir / "bench.duckdb"),
@@ -52,8 +78,11 @@ def time_pipeline(server: SeparateCorpusServer, workdir: Path, batch_size: int) 
         relevance=False,
         batch_size=batch_size,
     )
+    # Read before the servers stop: only then are they reaped and their CPU counted as this process's children.
     elapsed = time.perf_counter() - started
-    return server.corpus.n_pages / elapsed, summary
+    own, children = cpu_seconds(resource.RUSAGE_SELF) - own, cpu_seconds(resource.RUSAGE_CHILDREN) - children
+    n_pages = server.corpus.n_pages
+    return Timing(n_pages / elapsed, 1000 * own / n_pages, 1000 * children / n_pages), summary
 
 
 def time_newspaper4k(server: SeparateCorpusServer, limit: int) -> tuple[float, int]:
@@ -86,21 +115,28 @@ def main() -> None:
     use_local_env()
     corpus = Corpus(pages=read_pages(args.html_dir), n_pages=args.pages, n_feeds=args.feeds)
     workdir = Path(tempfile.mkdtemp(prefix="newswatch-throughput-"))
-    traf_pps = time_trafilatura(corpus)
-    print(f"trafilatura.extract alone: {traf_pps:.1f} pages/s", flush=True)
+    traf = time_trafilatura(corpus)
+    print(f"trafilatura.extract alone: {traf.pages_per_s:.1f} pages/s, {traf.cpu_ms_per_page:.1f} ms CPU a page")
     with SeparateCorpusServer(corpus) as server:
         with prefect_api():
-            pipe_pps, summary = time_pipeline(server, workdir, args.batch_size)
+            pipe, summary = time_pipeline(server, workdir, args.batch_size)
         print(
-            f"pipeline: {pipe_pps:.1f} pages/s; stored={summary.stored_articles} new={summary.new_articles} "
+            f"pipeline: {pipe.pages_per_s:.1f} pages/s, {pipe.cpu_ms_per_page:.1f} ms CPU a page "
+            f"({pipe.own_cpu_ms_per_page:.1f} in the flow process, {pipe.children_cpu_ms_per_page:.1f} in workers); "
+            f"stored={summary.stored_articles} new={summary.new_articles} "
             f"duplicates={summary.duplicates} rejected={summary.rejected}",
             flush=True,
         )
         np_pps, np_failures = time_newspaper4k(server, min(args.newspaper_pages, args.pages))
         print(f"newspaper4k: {np_pps:.1f} pages/s ({np_failures} pages raised)", flush=True)
+    if server.cpu_seconds is not None:
+        print(f"corpus server (not counted): {server.cpu_seconds:.1f} s CPU over the whole bench", flush=True)
+    traf_pps, pipe_pps = traf.pages_per_s, pipe.pages_per_s
     print(
         f"pages={args.pages} trafilatura_pps={traf_pps:.1f} pipeline_pps={pipe_pps:.1f} newspaper4k_pps={np_pps:.1f}"
         f" ratio_vs_trafilatura={pipe_pps / traf_pps:.2f} ratio_vs_newspaper4k={pipe_pps / np_pps:.2f}"
+        f" cpu_ms_per_page={pipe.cpu_ms_per_page:.1f} trafilatura_cpu_ms_per_page={traf.cpu_ms_per_page:.1f}"
+        f" cpu_ratio={pipe.cpu_ms_per_page / traf.cpu_ms_per_page:.2f}"
     )
 
 
