@@ -17,18 +17,25 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import sys
 import tempfile
 import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import trafilatura
 
 from bench.corpus import SeparateCorpusServer, read_pages, use_local_env
-from flows.ingest.summary import RunSummary
 from flows.ops.prefect_server import prefect_api
 from tests.support.corpus import Corpus
+
+# Nothing here imports Prefect at the top, as the CLI does not: imported before prefect_api() points it at the
+# server, Prefect would have read its settings already and start an ephemeral server of its own inside the
+# flow; and each spawned analysis worker imports this module again (as __mp_main__), Prefect with it.
+if TYPE_CHECKING:
+    from flows.ingest.summary import RunSummary
 
 # Any request a library makes to a host other than loopback goes to a closed local port and fails.
 NO_EGRESS = {
@@ -113,6 +120,8 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.update(NO_EGRESS)
     use_local_env()
+    if "prefect" in sys.modules:
+        raise SystemExit("prefect was imported before the bench chose its API: the flow would start its own server")
     corpus = Corpus(pages=read_pages(args.html_dir), n_pages=args.pages, n_feeds=args.feeds)
     workdir = Path(tempfile.mkdtemp(prefix="newswatch-throughput-"))
     traf = time_trafilatura(corpus)
