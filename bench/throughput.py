@@ -110,6 +110,16 @@ def time_newspaper4k(server: SeparateCorpusServer, limit: int) -> tuple[float, i
     return len(urls) / (time.perf_counter() - started), failures
 
 
+def last_line(pages: int, traf: Timing, pipe: Timing, newspaper4k_pps: float) -> str:
+    traf_pps, pipe_pps, np_pps = traf.pages_per_s, pipe.pages_per_s, newspaper4k_pps
+    return (
+        f"pages={pages} trafilatura_pps={traf_pps:.1f} pipeline_pps={pipe_pps:.1f} newspaper4k_pps={np_pps:.1f}"
+        f" ratio_vs_trafilatura={pipe_pps / traf_pps:.2f} ratio_vs_newspaper4k={pipe_pps / np_pps:.2f}"
+        f" cpu_ms_per_page={pipe.cpu_ms_per_page:.1f} trafilatura_cpu_ms_per_page={traf.cpu_ms_per_page:.1f}"
+        f" cpu_ratio={pipe.cpu_ms_per_page / traf.cpu_ms_per_page:.2f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--html-dir", type=Path, required=True)
@@ -140,13 +150,7 @@ def main() -> None:
         print(f"newspaper4k: {np_pps:.1f} pages/s ({np_failures} pages raised)", flush=True)
     if server.cpu_seconds is not None:
         print(f"corpus server (not counted): {server.cpu_seconds:.1f} s CPU over the whole bench", flush=True)
-    traf_pps, pipe_pps = traf.pages_per_s, pipe.pages_per_s
-    print(
-        f"pages={args.pages} trafilatura_pps={traf_pps:.1f} pipeline_pps={pipe_pps:.1f} newspaper4k_pps={np_pps:.1f}"
-        f" ratio_vs_trafilatura={pipe_pps / traf_pps:.2f} ratio_vs_newspaper4k={pipe_pps / np_pps:.2f}"
-        f" cpu_ms_per_page={pipe.cpu_ms_per_page:.1f} trafilatura_cpu_ms_per_page={traf.cpu_ms_per_page:.1f}"
-        f" cpu_ratio={pipe.cpu_ms_per_page / traf.cpu_ms_per_page:.2f}"
-    )
+    print(last_line(args.pages, traf, pipe, np_pps))
 
 
 if __name__ == "__main__":
