@@ -11,7 +11,7 @@ import time
 from extractors.analysis import analyze_pages
 from extractors.records import AnalyzedArticle, FetchedPage, Rejection
 from flows.ops.parent_death import ask_for_parent_death_signal
-from flows.seed_files import Models, TaggingFiles
+from flows.tagging_files import Models, TaggingFiles
 
 PARENT_POLL_S = 0.5
 
