@@ -1,10 +1,11 @@
 """What the per-page CPU savings keep: the tree trafilatura's own parsing gives, the same extraction from it,
-and raw pages any gzip reader opens. On the bundled capture always, and on the extraction dev pages when
-../shared/data is present."""
+raw pages any gzip reader opens, and the same tf-idf weights. Pages: the bundled capture always, and the
+extraction dev pages when ../shared/data is present."""
 
 from __future__ import annotations
 
 import gzip
+import math
 
 import pytest
 from lxml import etree
@@ -15,6 +16,7 @@ from extractors.analysis import analyze_article
 from extractors.article import extract
 from extractors.article.metadata import page_metadata
 from extractors.article.parse import parse_html
+from extractors.dedup.story_profile import heaviest_terms, idf
 from extractors.records import Article
 from extractors.tagging.topics import taxonomy_from
 from tests.support.paths import CAPTURE, SHARED_DATA
@@ -70,3 +72,20 @@ def test_a_raw_page_is_stored_as_gzip_the_standard_library_reads() -> None:
     assert gzip.decompress(analyzed.raw_gzip) == html
     assert len(analyzed.raw_gzip) < len(html) / 2
     assert analyzed.article.raw_html == b""  # the page travels compressed only
+
+
+def test_heaviest_terms_are_the_tf_idf_weights_term_by_term_in_the_same_order() -> None:
+    counts = tuple(sorted({"oil": 3.0, "india": 2.0, "russia": 2.0, "talks": 1.0, "@modi": 4.0, "rare": 0.5}.items()))
+    frequencies = {"oil": 40, "india": 7, "russia": 7, "talks": 7, "@modi": 2}
+    for left_out in ((), {"india", "oil"}):
+        expected = sorted(
+            {
+                term: (1.0 + math.log(count)) * idf(frequencies.get(term, 0) - (term in left_out), 90)
+                for term, count in counts
+                if count >= 1.0
+            }.items(),
+            key=lambda kv: (-kv[1], kv[0]),
+        )
+        assert heaviest_terms(counts, frequencies, 90, left_out) == expected
+    tied = heaviest_terms((("b", 2.0), ("a", 2.0), ("c", 2.0)), {}, 10)
+    assert [term for term, _ in tied] == ["a", "b", "c"]
