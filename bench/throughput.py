@@ -7,6 +7,9 @@ own (in this process its threads would compete for the GIL that the flow needs).
 pages=N trafilatura_pps=… pipeline_pps=… newspaper4k_pps=… ratio_vs_trafilatura=… ratio_vs_newspaper4k=…
 cpu_ms_per_page=… trafilatura_cpu_ms_per_page=… cpu_ratio=…
 
+trafilatura alone runs just before the pipeline and again just after it, and its figures are the mean of the two: on a
+shared machine CPU time a page grows with the load, which the two runs bracket.
+
 CPU is user + system time from getrusage: for the pipeline, this process (the flow and its threads) and the
 children it reaped during the run (the analysis workers, joined before the flow returns); the corpus server
 and the Prefect server are children still running then, so none of their CPU is counted.
@@ -134,8 +137,8 @@ def main() -> None:
         raise SystemExit("prefect was imported before the bench chose its API: the flow would start its own server")
     corpus = Corpus(pages=read_pages(args.html_dir), n_pages=args.pages, n_feeds=args.feeds)
     workdir = Path(tempfile.mkdtemp(prefix="newswatch-throughput-"))
-    traf = time_trafilatura(corpus)
-    print(f"trafilatura.extract alone: {traf.pages_per_s:.1f} pages/s, {traf.cpu_ms_per_page:.1f} ms CPU a page")
+    before = time_trafilatura(corpus)
+    print(f"trafilatura.extract alone: {before.pages_per_s:.1f} pages/s, {before.cpu_ms_per_page:.1f} ms CPU a page")
     with SeparateCorpusServer(corpus) as server:
         with prefect_api():
             pipe, summary = time_pipeline(server, workdir, args.batch_size)
@@ -146,8 +149,11 @@ def main() -> None:
             f"duplicates={summary.duplicates} rejected={summary.rejected}",
             flush=True,
         )
+        after = time_trafilatura(corpus)
+        print(f"trafilatura.extract again: {after.pages_per_s:.1f} pages/s, {after.cpu_ms_per_page:.1f} ms CPU a page")
         np_pps, np_failures = time_newspaper4k(server, min(args.newspaper_pages, args.pages))
         print(f"newspaper4k: {np_pps:.1f} pages/s ({np_failures} pages raised)", flush=True)
+    traf = Timing((before.pages_per_s + after.pages_per_s) / 2, (before.cpu_ms_per_page + after.cpu_ms_per_page) / 2)
     if server.cpu_seconds is not None:
         print(f"corpus server (not counted): {server.cpu_seconds:.1f} s CPU over the whole bench", flush=True)
     print(last_line(args.pages, traf, pipe, np_pps))
