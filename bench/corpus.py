@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import multiprocessing
 import os
+import resource
 import sys
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -47,6 +48,8 @@ def _serve_until_told(corpus: Corpus, conn: Connection) -> None:
     with CorpusServer(corpus) as server:
         conn.send(server.base_url)
         conn.recv()  # any message, or the parent closing its end, stops the server
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    conn.send(usage.ru_utime + usage.ru_stime)
 
 
 class SeparateCorpusServer:
@@ -60,6 +63,7 @@ class SeparateCorpusServer:
             target=_serve_until_told, args=(corpus, child_conn), daemon=True
         )
         self.base_url = ""
+        self.cpu_seconds: float | None = None  # the server's own CPU, known once it has stopped
 
     def feeds_toml(self) -> str:
         return feeds_toml(self.base_url, self.corpus.n_feeds)
@@ -74,6 +78,8 @@ class SeparateCorpusServer:
 
     def __exit__(self, *exc: object) -> None:
         self._conn.send("stop")
+        if self._conn.poll(10):
+            self.cpu_seconds = self._conn.recv()
         self._process.join(10)
         if self._process.is_alive():
             self._process.kill()

@@ -9,29 +9,27 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from extractors.article.seed_text import seed_to_article
 from extractors.records import Article, Source
 from extractors.sources.source_list import sources_from
-from extractors.tagging.entities import Gazetteer, gazetteer_from
-from extractors.tagging.learned import TopicModel
+from extractors.tagging.entities import Gazetteer
 from extractors.tagging.relevance import RelevanceQuery, query_from
-from extractors.tagging.topics import Taxonomy, taxonomy_from
+from extractors.tagging.topics import Taxonomy
 from flows.settings import DEFAULT_ENTITIES, DEFAULT_FEEDS, DEFAULT_RELEVANCE, DEFAULT_TOPICS
+from flows.tagging_files import (
+    Models,
+    ParsedFile,
+    TaggingFiles,
+    build_gazetteer,
+    build_taxonomy,
+    build_topic_model,
+)
 from flows.topic_model_files import ModelFileError, ParsedModel, load_model
 
-
-@dataclass(frozen=True, kw_only=True)
-class ParsedFile:
-    """A TOML file's data and the digest of its bytes: what analysis workers need, with no path."""
-
-    origin: str
-    data: dict[str, Any]
-    digest: str
+__all__ = ["Models", "ParsedFile", "TaggingFiles", "build_gazetteer", "build_taxonomy", "build_topic_model"]
 
 
 def parse_toml(path: Path) -> ParsedFile:
@@ -43,48 +41,6 @@ def _parse(source: bytes, origin: str) -> ParsedFile:
     return ParsedFile(
         origin=origin, data=tomllib.loads(source.decode("utf-8")), digest=hashlib.sha256(source).hexdigest()[:8]
     )
-
-
-Models = tuple[Taxonomy, Gazetteer | None]
-# Built models by content digest, in whichever process builds them: the flow's, a pool or a Dask worker.
-_taxonomies: dict[str, Taxonomy] = {}
-_gazetteers: dict[str, Gazetteer] = {}
-_models: dict[str, TopicModel] = {}
-
-
-def build_taxonomy(parsed: ParsedFile) -> Taxonomy:
-    if parsed.digest not in _taxonomies:
-        _taxonomies[parsed.digest] = taxonomy_from(parsed.data, digest=parsed.digest)
-    return _taxonomies[parsed.digest]
-
-
-def build_gazetteer(parsed: ParsedFile) -> Gazetteer:
-    if parsed.digest not in _gazetteers:
-        _gazetteers[parsed.digest] = gazetteer_from(parsed.data, digest=parsed.digest, origin=parsed.origin)
-    return _gazetteers[parsed.digest]
-
-
-def build_topic_model(parsed: ParsedModel) -> TopicModel:
-    if parsed.digest not in _models:
-        _models[parsed.digest] = parsed.model()
-    return _models[parsed.digest]
-
-
-@dataclass(frozen=True, kw_only=True)
-class TaggingFiles:
-    """The parsed taxonomy, gazetteer and learned topic model: sent to analysis workers, which build the
-    models themselves, so a worker needs neither the checkout nor the files at any path."""
-
-    topics: ParsedFile
-    entities: ParsedFile | None
-    model: ParsedModel | None = None
-    model_problem: str | None = None  # why a model file was not used: the taxonomy tags alone
-
-    def models(self) -> Models:
-        taxonomy = build_taxonomy(self.topics)
-        if self.model is not None:
-            taxonomy = taxonomy.with_model(build_topic_model(self.model))
-        return taxonomy, build_gazetteer(self.entities) if self.entities else None
 
 
 def read_topic_model(path: Path | None) -> tuple[ParsedModel | None, str | None]:

@@ -7,10 +7,10 @@ from datetime import date
 import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.settings import Document
-from trafilatura.utils import load_html
 
 from extractors.article.charset import decode_body
 from extractors.article.metadata import page_metadata
+from extractors.article.parse import parse_html
 from extractors.article.urls import article_id, canonical_url, choose_canonical, host_of, same_site
 from extractors.dedup.fingerprints import normalize_text
 from extractors.records import Article, FetchedPage
@@ -119,7 +119,7 @@ def bounded(tree: HtmlElement, max_chars: int = PAGE_TEXT_CHARS, max_elements: i
 
 def _extract_document(html: str, url: str) -> Document:
     """The page parsed once and bounded; metadata from the whole page, then the main text."""
-    tree = load_html(html)
+    tree = parse_html(html)
     if tree is None:
         raise ExtractionError("not a readable HTML document")
     tree = bounded(tree)

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterable
 from datetime import date
+from operator import itemgetter
 
 import numpy as np
 
@@ -116,20 +117,26 @@ def heaviest_terms(
     documents: int,
     left_out: Collection[str] = (),
 ) -> list[tuple[str, float]]:
-    """tf-idf weights, heaviest first; terms in `left_out` count one document fewer (the article itself)."""
-    idf_of: dict[int, float] = {}  # one idf per distinct document frequency
-    log_of: dict[float, float] = {}
-    weights = []
+    """tf-idf weights, heaviest first (equal weights by term); terms in `left_out` count one document fewer
+    (the article itself)."""
+    # The same products as term by term, each factor computed once per distinct count and frequency: this
+    # runs for every article of every batch in the flow's thread.
+    idf_of: dict[int, float] = {}
+    tf_of: dict[float, float] = {}
+    weights: dict[str, float] = {}
     for term, count in counts:
         if count < 1.0:
             continue
         df = document_frequency.get(term, 0) - (term in left_out)
-        if df not in idf_of:
-            idf_of[df] = idf(df, documents)
-        if count not in log_of:
-            log_of[count] = 1.0 + math.log(count)
-        weights.append((term, log_of[count] * idf_of[df]))
-    return sorted(weights, key=lambda kv: (-kv[1], kv[0]))
+        if (term_idf := idf_of.get(df)) is None:
+            term_idf = idf_of[df] = idf(df, documents)
+        if (tf := tf_of.get(count)) is None:
+            tf = tf_of[count] = 1.0 + math.log(count)
+        weights[term] = tf * term_idf
+    # By term, then by weight (a stable sort): heaviest first, equal weights in term order.
+    ranked = sorted(weights.items())
+    ranked.sort(key=itemgetter(1), reverse=True)
+    return ranked
 
 
 def unit_vector(kept: list[tuple[str, float]]) -> dict[str, float]:

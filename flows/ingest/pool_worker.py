@@ -18,7 +18,7 @@ from extractors.tagging.markup_screen import MarkupScreen, markup_screen
 from extractors.tagging.relevance import RelevanceQuery
 from extractors.tagging.topics import Taxonomy, tag_batch
 from flows.ops.parent_death import ask_for_parent_death_signal
-from flows.seed_files import Models, TaggingFiles
+from flows.tagging_files import Models, TaggingFiles
 
 PARENT_POLL_S = 0.5
 

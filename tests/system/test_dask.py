@@ -55,7 +55,7 @@ def test_extraction_on_a_two_worker_dask_cluster_matches_local(
     assert on_dask.new_articles == local.new_articles
     assert _rows(tmp_path / "dask.duckdb") == _rows(tmp_path / "local.duckdb")
     with distributed.Client(cluster.scheduler_address) as client:  # type: ignore[attr-defined]
-        from flows import seed_files
+        from flows import tagging_files
 
-        loaded = client.run(lambda: len(seed_files._taxonomies))
+        loaded = client.run(lambda: len(tagging_files._taxonomies))
     assert len(loaded) == 2 and sum(loaded.values()) >= 1  # the chunks ran on the cluster's workers

@@ -1,0 +1,26 @@
+"""An analysis worker starts on what analysis needs: it imports neither the settings nor the HTTP client."""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+
+from flows.seed_files import load_tagging, seed_paths
+from tests.support.paths import PROJECT
+
+
+def test_a_worker_unpickling_its_tagging_files_imports_no_settings_or_http_client() -> None:
+    seeds = seed_paths()
+    tagging = pickle.dumps(load_tagging(seeds["topics"], seeds["entities"]))
+    probe = (
+        "import pickle, sys\n"
+        "import flows.ingest.pool_worker\n"
+        "pickle.loads(sys.stdin.buffer.read()).models()\n"
+        "print(sorted({'flows.settings', 'httpx', 'pydantic_settings', 'prefect'} & set(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=PROJECT, input=tagging, capture_output=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.decode().strip() == "[]"
