@@ -21,7 +21,6 @@ import duckdb
 from extractors.records import Article, EntityCount, TopicTag
 from extractors.tagging.entities import Gazetteer
 from extractors.tagging.topics import Taxonomy
-from flows.ingest.pool_worker import init_worker, tag_articles, tag_in_worker
 from flows.ops.progress import advance
 from flows.seed_files import TaggingFiles
 from warehouse.tag_versions import (
@@ -55,7 +54,11 @@ class RetagSummary:
     topics: Counter[str] = field(default_factory=Counter)
 
 
+# The worker module is imported by the functions that use it: it brings the analysis stack (datasketch and
+# scipy), which the CLI's other commands must start without (tests/integration/test_cli_imports.py).
 def _in_process(batches: Iterable[list[Article]], taxonomy: Taxonomy, gazetteer: Gazetteer | None) -> Iterator[Tagged]:
+    from flows.ingest.pool_worker import tag_articles
+
     for articles in batches:
         yield (articles, *tag_articles(articles, taxonomy, gazetteer))
 
@@ -63,6 +66,8 @@ def _in_process(batches: Iterable[list[Article]], taxonomy: Taxonomy, gazetteer:
 def _in_pool(batches: Iterable[list[Article]], tagging: TaggingFiles, workers: int) -> Iterator[Tagged]:
     """Each batch tagged in a worker, results in the batches' order; two batches a worker in flight, so
     the stored text read and the rows written here overlap the workers' tagging without queueing it all."""
+    from flows.ingest.pool_worker import init_worker, tag_in_worker
+
     with ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
