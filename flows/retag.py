@@ -9,11 +9,9 @@ article_id order, each with how far the re-tag got (`retag_progress`): a killed 
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 import duckdb
@@ -66,14 +64,9 @@ def _in_process(batches: Iterable[list[Article]], taxonomy: Taxonomy, gazetteer:
 def _in_pool(batches: Iterable[list[Article]], tagging: TaggingFiles, workers: int) -> Iterator[Tagged]:
     """Each batch tagged in a worker, results in the batches' order; two batches a worker in flight, so
     the stored text read and the rows written here overlap the workers' tagging without queueing it all."""
-    from flows.ingest.pool_worker import init_worker, tag_in_worker
+    from flows.ingest.pool_worker import tag_in_worker, worker_pool
 
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=init_worker,
-        initargs=(tagging, os.getpid()),
-    ) as pool:
+    with worker_pool(tagging, workers) as pool:
         pending: deque[tuple[list[Article], Future[tuple[list[TopicTag], list[EntityCount]]]]] = deque()
         for articles in batches:
             pending.append((articles, pool.submit(tag_in_worker, articles)))

@@ -9,10 +9,9 @@ installed package, not the checkout or the seed files.
 from __future__ import annotations
 
 import contextvars
-import multiprocessing
 import os
 import threading
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import ExitStack
 from functools import partial
 from typing import Any
@@ -24,7 +23,7 @@ from extractors.analysis import analyze_pages
 from extractors.records import AnalyzedArticle, FetchedPage, Rejection
 from extractors.screened_analysis import ScreenedAnalysis, screen_and_analyze_pages
 from extractors.tagging.relevance import RelevanceQuery
-from flows.ingest.pool_worker import analyze_in_worker, init_worker, screen_and_analyze_in_worker, screen_for
+from flows.ingest.pool_worker import analyze_in_worker, screen_and_analyze_in_worker, screen_for, worker_pool
 from flows.seed_files import TaggingFiles
 
 # Below this many pages, starting worker processes costs more than it saves.
@@ -61,12 +60,7 @@ class Analyzer:
             self._dask = self._stack.enter_context(DaskTaskRunner(address=dask_address))
             self.workers = max(1, len(self._dask.client.scheduler_info().get("workers", {})))
         elif expected_pages >= POOL_MIN_PAGES and self.workers > 1:
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=init_worker,
-                initargs=(tagging, os.getpid()),
-            )
+            self._pool = worker_pool(tagging, self.workers)
             # A worker starts on a submission that finds no idle one, from the submitting thread: start
             # them all now, so their imports and model loading overlap the first batch's fetch, and so
             # each one's parent-death signal (pool_worker.exit_with_owner) follows this thread, which

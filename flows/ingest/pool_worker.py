@@ -3,10 +3,12 @@ module, and importing Prefect would cost each worker a lot of CPU at every run's
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 
 from extractors.analysis import analyze_pages
@@ -23,6 +25,16 @@ from flows.tagging_files import Models, TaggingFiles
 PARENT_POLL_S = 0.5
 
 _worker_models: Models | None = None
+
+
+def worker_pool(tagging: TaggingFiles, workers: int) -> ProcessPoolExecutor:
+    """Spawned worker processes that build the tagging models once and die with the process that owns them."""
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=init_worker,
+        initargs=(tagging, os.getpid()),
+    )
 
 
 def init_worker(tagging: TaggingFiles, owner_pid: int) -> None:
