@@ -25,8 +25,9 @@ from warehouse import backend, db
 
 console = Console()
 
+# A string, not a Path: a Path folds the `//` of `ducklake:postgresql://...` (given_location below).
 DbOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option("--db", help="DuckDB file or ducklake: location (default: $NEWSWATCH_DB or data/newswatch.duckdb)."),
 ]
 
@@ -73,9 +74,16 @@ def flow_location(db_path: Path | str | None) -> str | None:
     return pass_location_privately(str(db_path)) if db_path else None
 
 
-def database_location(db_path: Path | None) -> Path | str:
+def given_location(db_path: str | Path | None) -> Path | str | None:
+    """`--db` as given: a `ducklake:` location kept as written, anything else a file path."""
+    if db_path is None:
+        return None
+    return str(db_path) if backend.is_lake(db_path) else Path(db_path)
+
+
+def database_location(db_path: str | Path | None) -> Path | str:
     """The `--db` location, else the configured one; exits with a message when no such file exists."""
-    location = db_path or settings_or_exit().location
+    location = given_location(db_path) or settings_or_exit().location
     if not backend.is_lake(location) and not Path(location).exists():
         console.print(f"[red]No database at {location}.[/] Run `newswatch run` first.")
         raise typer.Exit(1)
@@ -84,7 +92,7 @@ def database_location(db_path: Path | None) -> Path | str:
 
 @contextmanager
 def open_database(
-    db_path: Path | None, *, purpose: str | None = None, wait_s: float = 0.0, file_itself: bool = False
+    db_path: str | Path | None, *, purpose: str | None = None, wait_s: float = 0.0, file_itself: bool = False
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """The warehouse, opened for a command: its read copy for reading. `purpose`: the command writes, so it
     takes the file's lock first; with `file_itself`, it holds the lock but only reads the file."""

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from flows.cli.common import DbOption, console, database_location, open_database, settings_or_exit
+from flows.cli.common import DbOption, console, database_location, given_location, open_database, settings_or_exit
 from flows.ops.open_db import reading_location
 from warehouse import maintenance
 
@@ -31,7 +31,11 @@ def export_command(directory: Path, db_path: DbOption = None) -> None:
 @db_app.command("import")
 def import_command(directory: Path, db_path: DbOption = None) -> None:
     """Import a Parquet export into a NEW database file, then bring its schema up to date."""
-    target = db_path or settings_or_exit().db_file
+    given = given_location(db_path)
+    if isinstance(given, str):
+        console.print("[red]Import needs a DuckDB file:[/] a DuckLake warehouse is filled by `newswatch run`.")
+        raise typer.Exit(2)
+    target = given or settings_or_exit().db_file
     created = not target.exists()
     target.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(target))

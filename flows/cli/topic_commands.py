@@ -28,7 +28,7 @@ MODEL_HELP = "Where to write the model (default: $NEWSWATCH_TOPIC_MODEL, else be
 TopicsOption = Annotated[Path, typer.Option("--topics", help="Taxonomy file.")]
 
 
-def _model_path(model: Path | None, db_path: Path | None) -> Path:
+def _model_path(model: Path | None, db_path: str | None) -> Path:
     return model or settings_or_exit().topic_model_file(db_path)
 
 

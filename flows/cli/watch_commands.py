@@ -8,7 +8,6 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Annotated
 
 import duckdb
@@ -16,7 +15,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from flows.cli.common import DbOption, check_topic, console, open_database, settings_or_exit
+from flows.cli.common import DbOption, check_topic, console, given_location, open_database, settings_or_exit
 from flows.ops.db_lock import DatabaseBusy
 from flows.ops.open_db import open_for_writing
 from flows.report.atom_files import WATCH_PREFIX, feed_file_name
@@ -48,10 +47,10 @@ def _name(name: str) -> str:
 
 
 @contextmanager
-def _writing(db_path: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
+def _writing(db_path: str | None) -> Iterator[duckdb.DuckDBPyConnection]:
     """The warehouse under its writer's lock (created if new, so a watch can come before the first run)."""
     settings = settings_or_exit()
-    location = db_path or settings.location
+    location = given_location(db_path) or settings.location
     try:
         with open_for_writing(location, settings.warehouse, purpose="watch", wait_s=WRITE_WAIT_S) as con:
             yield con
