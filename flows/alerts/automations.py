@@ -108,3 +108,15 @@ def _notify_through(watch: str, block: str) -> tuple[UUID, str]:
                 client.delete_automation(extra.id)
             return existing[0].id, _block_label(doc)
         return client.create_automation(automation), _block_label(doc)
+
+
+def drop_automations(watch: str) -> int:
+    """Delete the watch's automations (a removed watch's would wait for hits that never come); how many went."""
+    try:
+        with get_client(sync_client=True) as client:
+            existing = client.read_automations_by_name(automation_name(watch))
+            for automation in existing:
+                client.delete_automation(automation.id)
+    except (PrefectHTTPStatusError, httpx.HTTPError) as exc:
+        raise NotifyError(f"the Prefect server refused or did not answer: {str(exc).splitlines()[0]}") from None
+    return len(existing)

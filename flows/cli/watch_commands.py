@@ -180,11 +180,25 @@ def remove_command(name: str, db_path: DbOption = None) -> None:
         removed = store.remove_watch(con, name)
     console.print(f"watch {escape(name)} removed, with its {removed or 0} hits.", highlight=False)
     if watch.notify_block:
-        console.print(
-            f"Its Prefect automation 'newswatch watch {escape(name)}' stays on the server, idle: "
-            "delete it on the dashboard (Automations).",
-            highlight=False,
-        )
+        _drop_automation(name)
+
+
+def _drop_automation(name: str) -> None:
+    from flows.alerts.automations import NotifyError, drop_automations
+    from flows.ops.prefect_server import prefect_api
+
+    label = f"Prefect automation 'newswatch watch {escape(name)}'"
+    with prefect_api() as api_url:
+        try:
+            dropped = drop_automations(name)
+        except NotifyError as exc:
+            console.print(
+                f"[yellow]Its {label} stays on {escape(api_url)}:[/] {escape(str(exc))}; "
+                "delete it on the dashboard (Automations).",
+                highlight=False,
+            )
+            return
+    console.print(f"Its {label} was deleted from {escape(api_url)}." if dropped else f"No {label} was on {escape(api_url)}.")
 
 
 @watch_app.command("test")

@@ -3,7 +3,8 @@
 A Prefect server on 127.0.0.1, and the CLI as subprocesses against it: `newswatch run --no-live` on the
 bundled data, `watch add s400 "S-400"`, a custom-webhook notification block pointing at a local HTTP
 server, `watch notify s400 --block ...`, then an ingest of a local feed that carries one new S-400 article.
-The run makes exactly one hit; the event is on the server's events API; the webhook receives it.
+The run makes exactly one hit; the event is on the server's events API; the webhook receives it. Removing
+the watch deletes its automation from the server.
 """
 
 from __future__ import annotations
@@ -182,3 +183,8 @@ def test_one_new_matching_article_is_one_hit_an_event_and_a_webhook_call(
         assert event["resource"]["prefect.resource.id"] == "newswatch.watch.s400"
         assert event["payload"]["headline"] == HEADLINE
         assert event["payload"]["link"] == web.url("/news/s400")
+
+        removed = newswatch(env, "watch", "remove", "s400", "--db", db_file)
+        assert "automation 'newswatch watch s400' was deleted" in removed, removed
+        left = httpx.post(f"{api_url}/automations/filter", json={}, timeout=30).json()
+        assert [a["name"] for a in left if a["name"].startswith("newswatch watch")] == []
