@@ -7,7 +7,8 @@ packages, never from the network, so a worker needs no download at start.
 
 DuckLake has no primary keys, unique constraints or indexes, so the same schema files are read with those
 dropped (`lake_dialect`), and every keyed write in the loaders is an anti-join insert or a MERGE that holds
-on both backends. Concurrent DuckLake writers are serialised at commit by `claim_writes` (see there).
+on both backends. Concurrent DuckLake writers take turns (lake_turns.py), and a keyed commit that still
+overlaps another fails and reruns (`db.transaction`, `retry_conflicts`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 import duckdb
+
+from warehouse import lake_turns
 
 LAKE_PREFIX = "ducklake:"
 LAKE_ALIAS = "newswatch_lake"
@@ -171,6 +174,8 @@ def _attach_lake(location: str, options: WarehouseOptions, *, read_only: bool) -
         attach = f"DATA_PATH {_quote(data_path)}" + (", READ_ONLY" if read_only else "")
         con.execute(f"ATTACH {_quote(location)} AS {LAKE_ALIAS} ({attach})")
         con.execute(f"USE {LAKE_ALIAS}")
+        if not read_only:
+            lake_turns.remember_catalog(con, catalog)
     except BaseException:
         con.close()
         raise
@@ -219,7 +224,8 @@ _retrying = threading.local()
 
 
 def retry_conflicts(fn: Callable[P, R]) -> Callable[P, R]:
-    """Re-run a whole write unit when its DuckLake commit lost a race with another worker's.
+    """Re-run a whole write unit when its DuckLake commit lost a race with another worker's. Each attempt
+    runs in the lake's write turn (warehouse/lake_turns.py), so with a PostgreSQL catalog the race is rare.
 
     Only the outermost unit retries: an inner one re-raises, so work that read the warehouse before
     writing (dedup look-ups) is redone against the newer snapshot rather than replayed stale.
@@ -233,7 +239,8 @@ def retry_conflicts(fn: Callable[P, R]) -> Callable[P, R]:
         try:
             for attempt in range(CONFLICT_RETRIES):
                 try:
-                    return fn(*args, **kwargs)
+                    with lake_turns.write_turn(args[0] if args else None):
+                        return fn(*args, **kwargs)
                 except duckdb.TransactionException as exc:
                     if not is_conflict(exc) or attempt == CONFLICT_RETRIES - 1:
                         raise

@@ -1,0 +1,96 @@
+"""Writers of one DuckLake (real PostgreSQL catalog) take turns: of two units that would overlap, the second
+starts after the first committed, so neither redoes its look-ups; a killed holder never holds the others up."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.settings import load_settings
+from tests.support.postgres import LocalPostgres
+from warehouse import backend, db, lake_turns
+
+pytest.importorskip("duckdb_extension_ducklake", reason="DuckLake needs the scale extra: pip install -e '.[scale]'")
+psycopg = pytest.importorskip("psycopg", reason="write turns need psycopg (the scale extra)")
+
+UNIT_SECONDS = 0.5
+
+
+@pytest.fixture
+def lake(
+    postgres: LocalPostgres, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> str:
+    name = "turns_" + request.node.name.lower()[:40]
+    postgres.create(name)
+    monkeypatch.setenv("NEWSWATCH_LAKE_DATA", str(tmp_path / "lake-files"))
+    return postgres.lake_location(name)
+
+
+def _connect(lake: str) -> duckdb.DuckDBPyConnection:
+    return db.connect(lake, options=load_settings().warehouse)
+
+
+def test_overlapping_units_take_turns_instead_of_rerunning(lake: str) -> None:
+    _connect(lake).close()  # migrated once; the writers then start together
+    attempts: list[tuple[str, frozenset[str]]] = []
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def worker(run_id: str) -> None:
+        con = _connect(lake)
+
+        @backend.retry_conflicts
+        def store_run(con: duckdb.DuckDBPyConnection) -> None:
+            with db.transaction(con):
+                seen = frozenset(r[0] for r in con.execute("SELECT run_id FROM runs").fetchall())
+                attempts.append((run_id, seen))
+                time.sleep(UNIT_SECONDS)  # the look-ups and load of a batch
+                con.execute("INSERT INTO runs (run_id, started_at) VALUES (?, now())", [run_id])
+
+        try:
+            barrier.wait()
+            store_run(con)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            con.close()
+
+    threads = [threading.Thread(target=worker, args=(f"run-{n}",)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    # One attempt each: the second read the first one's commit, so it had no race to lose.
+    assert len(attempts) == 2, attempts
+    (first, first_seen), (_, second_seen) = attempts
+    assert first_seen == frozenset() and second_seen == {first}
+
+
+def test_a_holder_that_died_leaves_the_turn_free(lake: str, postgres: LocalPostgres) -> None:
+    con = _connect(lake)  # migrating takes a turn too
+    holder = psycopg.connect(lake.removeprefix("ducklake:postgres:"), autocommit=True)
+    holder.execute("SELECT pg_advisory_lock(%s, %s)", lake_turns.TURN_KEY)
+    try:
+        freed = threading.Timer(1.0, holder.close)  # the session ends as a killed worker's would
+        freed.start()
+        started = time.monotonic()
+        with lake_turns.write_turn(con) as turn:
+            waited = time.monotonic() - started
+            assert turn is True
+        freed.join()
+        assert waited >= 0.9  # it waited for the holder, then had the turn
+    finally:
+        con.close()
+        holder.close()
+
+
+def test_a_file_catalog_or_a_reader_has_no_turns(tmp_path: Path) -> None:
+    con = duckdb.connect()
+    with lake_turns.write_turn(con) as turn:
+        assert turn is False
+    con.close()
