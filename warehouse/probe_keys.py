@@ -1,0 +1,21 @@
+"""BIGINT probe keys for string keys the dedup look-ups scan for (warehouse/schema/015).
+
+A look-up without an index scans the key column. A 64-character hex key is stored FSST-compressed and every
+value is decompressed to compare it; a BIGINT is compared as it lies. So the look-up scans a probe key, the
+first 60 bits of the MD5 of the string, keeps the row ids, and checks the full string on those rows only
+(two strings may share a probe key; they never pass that check).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+
+def probe_key(value: str) -> int:
+    """The probe key of a string: what `probe_key_sql` computes in DuckDB (60 bits, never negative)."""
+    return int(hashlib.md5(value.encode("utf-8"), usedforsecurity=False).hexdigest()[:15], 16)
+
+
+def probe_key_sql(column: str) -> str:
+    """The same key computed by DuckDB from a VARCHAR expression (schema 015 fills stored rows with it)."""
+    return f"CAST('0x' || md5({column})[1:15] AS BIGINT)"
