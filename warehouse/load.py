@@ -22,9 +22,9 @@ from extractors.records import (
 )
 from warehouse import story_index
 from warehouse.backend import retry_conflicts
-from warehouse.bulk import Table, bulk_insert, bulk_merge
+from warehouse.bulk import Table, bulk_insert, bulk_merge, key_list, rows_of
 from warehouse.db import transaction
-from warehouse.probe_keys import probe_key
+from warehouse.probe_keys import probe_key, probe_match
 
 SOURCES = Table(
     name="sources",
@@ -116,6 +116,7 @@ def _article_rows(items: list[ProcessedArticle], run_id: str | None) -> dict[str
                 a.text,
                 a.is_seed,
                 run_id,
+                probe_key(a.article_id),
             ]
         )
         for alias in {a.url, *a.aliases}:
@@ -147,6 +148,7 @@ TABLES = {
             ("body", "VARCHAR"),
             ("is_seed", "BOOLEAN"),
             ("run_id", "VARCHAR"),
+            ("article_key", "BIGINT"),
         ),
         key=("article_id",),
         owner="article_id",
@@ -264,17 +266,25 @@ def store_articles(
     rows = _article_rows(items, run_id)
     ids = [item.article.article_id for item in items]
     with transaction(con):
-        stored = {
-            r[0]
-            for r in con.execute(
-                "SELECT article_id FROM articles WHERE article_id IN (SELECT unnest(?))", [ids]
-            ).fetchall()
-        }
+        stored = stored_articles(con, ids)
         new_ids = set(ids) - stored
         for name, table in TABLES.items():
             bulk_insert(con, table, rows[name], new_ids)
         story_index.write_stories(con, items, new_ids, story_moves)
     return frozenset(new_ids)
+
+
+def stored_articles(con: duckdb.DuckDBPyConnection, ids: list[str]) -> set[str]:
+    """Which of these articles are stored: found by probe key, the full ids checked on the rows found."""
+    with (
+        key_list(con, "_stored_keys", [probe_key(i) for i in ids], "BIGINT") as keys,
+        key_list(con, "_stored_ids", ids) as wanted,
+    ):
+        rows = con.execute(
+            f"WITH {rows_of('articles', 'a', probe_match('a', 'article_key', keys))}"
+            f" SELECT article_id FROM articles_rows JOIN {wanted} ON article_id = key"
+        ).fetchall()
+    return {r[0] for r in rows}
 
 
 @retry_conflicts

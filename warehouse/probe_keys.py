@@ -19,3 +19,10 @@ def probe_key(value: str) -> int:
 def probe_key_sql(column: str) -> str:
     """The same key computed by DuckDB from a VARCHAR expression (schema 015 fills stored rows with it)."""
     return f"CAST('0x' || md5({column})[1:15] AS BIGINT)"
+
+
+def probe_match(alias: str, key_column: str, keys_view: str) -> str:
+    """A WHERE clause for bulk.rows_of: the rows of `alias` whose probe key is in `keys_view(key)`, and those
+    without one (written before schema 015 filled them, or by hand), which the caller's check on the full
+    string then settles, so a missing key costs time, never a match."""
+    return f"WHERE {alias}.{key_column} IN (SELECT key FROM {keys_view}) OR {alias}.{key_column} IS NULL"
