@@ -22,9 +22,10 @@ from extractors.records import (
 )
 from warehouse import story_index
 from warehouse.backend import retry_conflicts
-from warehouse.bulk import Table, bulk_insert, bulk_merge, key_list, rows_of
+from warehouse.bulk import Table, bulk_insert, bulk_merge
 from warehouse.db import transaction
-from warehouse.probe_keys import probe_key, probe_match
+from warehouse.lookups import stored_articles
+from warehouse.probe_keys import probe_key
 
 SOURCES = Table(
     name="sources",
@@ -272,19 +273,6 @@ def store_articles(
             bulk_insert(con, table, rows[name], new_ids)
         story_index.write_stories(con, items, new_ids, story_moves)
     return frozenset(new_ids)
-
-
-def stored_articles(con: duckdb.DuckDBPyConnection, ids: list[str]) -> set[str]:
-    """Which of these articles are stored: found by probe key, the full ids checked on the rows found."""
-    with (
-        key_list(con, "_stored_keys", [probe_key(i) for i in ids], "BIGINT") as keys,
-        key_list(con, "_stored_ids", ids) as wanted,
-    ):
-        rows = con.execute(
-            f"WITH {rows_of('articles', 'a', probe_match('a', 'article_key', keys))}"
-            f" SELECT article_id FROM articles_rows JOIN {wanted} ON article_id = key"
-        ).fetchall()
-    return {r[0] for r in rows}
 
 
 @retry_conflicts

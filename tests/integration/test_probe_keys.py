@@ -116,7 +116,7 @@ def test_rows_without_probe_keys_are_still_found(tmp_path: Path) -> None:
     known = lookups.known_fingerprints(con, [(copy.article, copy.fingerprint)])
     assert known.by_text_hash == {copy.fingerprint.text_hash: seed.article_id}
     assert seed.article_id in known.signatures
-    assert load.stored_articles(con, [seed.article_id, copy.article.article_id]) == {seed.article_id}
+    assert lookups.stored_articles(con, [seed.article_id, copy.article.article_id]) == {seed.article_id}
     again = judged(con, [seed], TAXONOMY)
     assert story_index(con, again, [story_profile(seed)]).stored == {seed.article_id}
     assert {p.check for p in maintenance.check_integrity(con)} >= {
