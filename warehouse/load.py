@@ -24,8 +24,7 @@ from warehouse import story_index
 from warehouse.backend import retry_conflicts
 from warehouse.bulk import Table, bulk_insert, bulk_merge
 from warehouse.db import transaction
-from warehouse.lookups import stored_articles
-from warehouse.probe_keys import probe_key
+from warehouse.probe_keys import probe_key, stored_articles
 
 SOURCES = Table(
     name="sources",

@@ -32,19 +32,6 @@ def seen_urls(con: duckdb.DuckDBPyConnection, urls: list[str]) -> set[str]:
     return {r[0] for r in rows}
 
 
-def stored_articles(con: duckdb.DuckDBPyConnection, ids: list[str]) -> set[str]:
-    """Which of these articles are stored: found by probe key, the full ids checked on the rows found."""
-    with (
-        key_list(con, "_stored_keys", [probe_key(i) for i in ids], "BIGINT") as keys,
-        key_list(con, "_stored_ids", ids) as wanted,
-    ):
-        rows = con.execute(
-            f"WITH {rows_of('articles', 'a', probe_match('a', 'article_key', keys))}"
-            f" SELECT article_id FROM articles_rows JOIN {wanted} ON article_id = key"
-        ).fetchall()
-    return {r[0] for r in rows}
-
-
 def seeds_loaded(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {r[0] for r in con.execute("SELECT url FROM articles WHERE is_seed").fetchall()}
 

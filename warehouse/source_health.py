@@ -13,7 +13,7 @@ from extractors.sources.poll_policy import FeedHealth
 from warehouse.backend import retry_conflicts
 from warehouse.bulk import Table, bulk_insert, bulk_merge
 from warehouse.db import transaction
-from warehouse.lookups import stored_articles
+from warehouse.probe_keys import stored_articles
 
 HEALTH_COLUMNS = [f.name for f in fields(FeedHealth)]
 HEALTH_TYPES = {

@@ -19,7 +19,7 @@ from flows.seed_files import load_taxonomy
 from tests.support.helpers import copy_of, judged, seed_article
 from tests.support.paths import PROJECT
 from warehouse import db, load, lookups, maintenance
-from warehouse.probe_keys import probe_key, probe_key_sql
+from warehouse.probe_keys import probe_key, probe_key_sql, stored_articles
 from warehouse.story_index import story_index
 
 TAXONOMY = load_taxonomy(PROJECT / "seeds" / "topics.toml")
@@ -116,7 +116,7 @@ def test_rows_without_probe_keys_are_still_found(tmp_path: Path) -> None:
     known = lookups.known_fingerprints(con, [(copy.article, copy.fingerprint)])
     assert known.by_text_hash == {copy.fingerprint.text_hash: seed.article_id}
     assert seed.article_id in known.signatures
-    assert lookups.stored_articles(con, [seed.article_id, copy.article.article_id]) == {seed.article_id}
+    assert stored_articles(con, [seed.article_id, copy.article.article_id]) == {seed.article_id}
     again = judged(con, [seed], TAXONOMY)
     assert story_index(con, again, [story_profile(seed)]).stored == {seed.article_id}
     assert {p.check for p in maintenance.check_integrity(con)} >= {
