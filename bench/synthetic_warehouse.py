@@ -6,7 +6,9 @@ roughly as they are published, so the date filter of the story look-up can skip 
 - articles / article_aliases / raw_pages: one row each; `per_day` articles a day, the newest on `today`;
   300 sources. Bodies and raw pages are short placeholders (no look-up reads them; they only make the file
   smaller than a real one).
-- fingerprints: a unique text hash and title, a 128 x uint64 MinHash BLOB (1 KB, as the loader writes it).
+- fingerprints: a unique text hash and title, a 128 x uint64 MinHash BLOB (1 KB, as the loader writes it),
+  and the probe keys of the text hash and the article id (warehouse/probe_keys.py), as articles and
+  article_stories have theirs.
 - lsh_bands: 32 BIGINT keys (band number over a 58-bit hash) as extractors/dedup/fingerprints.py makes them,
   unique except that copies share the first 8 bands (all 32 for exact copies) with the article they copy.
 - duplicates: about 3% of articles, pointing at an article stored shortly before, kinds exact/title/near.
@@ -28,6 +30,8 @@ from datetime import date
 
 import duckdb
 import pyarrow as pa
+
+from warehouse.probe_keys import probe_key_sql
 
 TOP_TERMS = 64
 TERMS_PER_ARTICLE = 250  # distinct terms of an article's full vocabulary (title, body, names)
@@ -81,10 +85,11 @@ def _fill_chunk(con: duckdb.DuckDBPyConnection, low: int, high: int, vocabulary:
     title = f"'Synthetic report ' || {original} || ' on ' || md5({original}::VARCHAR)[1:8]"
     con.execute(
         "INSERT INTO articles (article_id, url, source, title, published, language, site, body, run_id,"
-        " first_seen_at)"
+        " first_seen_at, article_key)"
         f" SELECT article_id, 'https://' || source || '.example/news/' || i, source, {title}, published, 'en',"
         f" source || '.example', repeat(md5(i::VARCHAR) || ' ', 8), 'synthetic',"
-        f" published_ts + INTERVAL ((hash(i, 'seen') % 86400)::BIGINT) SECOND FROM {chunk}"
+        f" published_ts + INTERVAL ((hash(i, 'seen') % 86400)::BIGINT) SECOND, {probe_key_sql('article_id')}"
+        f" FROM {chunk}"
     )
     con.execute(
         f"INSERT INTO article_aliases SELECT 'https://' || source || '.example/news/' || i, article_id FROM {chunk}"
@@ -96,9 +101,11 @@ def _fill_chunk(con: duckdb.DuckDBPyConnection, low: int, high: int, vocabulary:
     text_of = "CASE WHEN copy_kind = 'exact' AND is_copy THEN copy_of ELSE i END"
     title_of = "CASE WHEN copy_kind = 'title' AND is_copy THEN copy_of ELSE i END"
     con.execute(
-        "INSERT INTO fingerprints SELECT article_id, sha256('text:' || " + text_of + "),"
-        f" lower('synthetic report ' || {title_of} || ' on ' || md5({title_of}::VARCHAR)[1:8]),"
-        f" from_hex(repeat(md5(i::VARCHAR), 64)) FROM {chunk}"
+        "INSERT INTO fingerprints (article_id, text_hash, title_key, minhash, text_key, article_key)"
+        f" SELECT *, {probe_key_sql('text_hash')}, {probe_key_sql('article_id')} FROM ("
+        "  SELECT article_id, sha256('text:' || " + text_of + ") AS text_hash,"
+        f"  lower('synthetic report ' || {title_of} || ' on ' || md5({title_of}::VARCHAR)[1:8]),"
+        f"  from_hex(repeat(md5(i::VARCHAR), 64)) FROM {chunk})"
     )
     shared = "is_copy AND (copy_kind = 'exact' OR b < 8)"
     con.execute(
@@ -112,11 +119,11 @@ def _fill_chunk(con: duckdb.DuckDBPyConnection, low: int, high: int, vocabulary:
         f" FROM {chunk} WHERE is_copy"
     )
     con.execute(
-        "INSERT INTO article_stories (article_id, story_id, kind, score, matched_article_id, detail)"
+        "INSERT INTO article_stories (article_id, story_id, kind, score, matched_article_id, detail, article_key)"
         " SELECT article_id, sha256('synthetic:' || coalesce(copy_of, joins, i)),"
         " CASE WHEN is_copy THEN copy_kind WHEN joins IS NOT NULL THEN 'story' ELSE 'new' END,"
         " CASE WHEN copy_of IS NULL AND joins IS NULL THEN 0.0 ELSE 0.3 END,"
-        " sha256('synthetic:' || coalesce(copy_of, joins)), 'synthetic'"
+        f" sha256('synthetic:' || coalesce(copy_of, joins)), 'synthetic', {probe_key_sql('article_id')}"
         f" FROM {chunk}"
     )
     rank = f"CAST(floor(exp({_unit('i, k')} * ln({vocabulary}))) AS BIGINT)"

@@ -10,11 +10,21 @@ from typing import Any
 import duckdb
 
 from extractors.dedup.signatures import signature_to_bytes
-from extractors.records import EntityCount, FeedResult, ProcessedArticle, Rejection, Source, StoryLink, TopicTag
+from extractors.records import (
+    EntityCount,
+    FeedResult,
+    Fingerprint,
+    ProcessedArticle,
+    Rejection,
+    Source,
+    StoryLink,
+    TopicTag,
+)
 from warehouse import story_index
 from warehouse.backend import retry_conflicts
 from warehouse.bulk import Table, bulk_insert, bulk_merge
 from warehouse.db import transaction
+from warehouse.probe_keys import probe_key, stored_articles
 
 SOURCES = Table(
     name="sources",
@@ -106,13 +116,14 @@ def _article_rows(items: list[ProcessedArticle], run_id: str | None) -> dict[str
                 a.text,
                 a.is_seed,
                 run_id,
+                probe_key(a.article_id),
             ]
         )
         for alias in {a.url, *a.aliases}:
             rows["aliases"].append([alias, a.article_id])
         if item.raw_gzip:
             rows["raw"].append([a.article_id, "gzip", item.raw_gzip])
-        rows["fps"].append([a.article_id, fp.text_hash, fp.title_key, signature_to_bytes(fp.minhash)])
+        rows["fps"].append(fingerprint_row(a.article_id, fp))
         rows["bands"].extend([key, a.article_id] for key in fp.band_keys)
         if item.duplicate is not None:
             d = item.duplicate
@@ -137,6 +148,7 @@ TABLES = {
             ("body", "VARCHAR"),
             ("is_seed", "BOOLEAN"),
             ("run_id", "VARCHAR"),
+            ("article_key", "BIGINT"),
         ),
         key=("article_id",),
         owner="article_id",
@@ -152,7 +164,14 @@ TABLES = {
     ),
     "fps": Table(
         name="fingerprints",
-        columns=(("article_id", "VARCHAR"), ("text_hash", "VARCHAR"), ("title_key", "VARCHAR"), ("minhash", "BLOB")),
+        columns=(
+            ("article_id", "VARCHAR"),
+            ("text_hash", "VARCHAR"),
+            ("title_key", "VARCHAR"),
+            ("minhash", "BLOB"),
+            ("text_key", "BIGINT"),
+            ("article_key", "BIGINT"),
+        ),
         key=("article_id",),
         owner="article_id",
     ),
@@ -203,6 +222,18 @@ TABLES = {
 }
 
 
+def fingerprint_row(article_id: str, fp: Fingerprint) -> list[Any]:
+    """A fingerprints row, with the probe keys the look-ups scan (warehouse/probe_keys.py)."""
+    return [
+        article_id,
+        fp.text_hash,
+        fp.title_key,
+        signature_to_bytes(fp.minhash),
+        probe_key(fp.text_hash),
+        probe_key(article_id),
+    ]
+
+
 def tag_row(t: TopicTag) -> list[Any]:
     return [t.article_id, t.topic, t.score, list(t.evidence), t.tagger_version]
 
@@ -235,12 +266,7 @@ def store_articles(
     rows = _article_rows(items, run_id)
     ids = [item.article.article_id for item in items]
     with transaction(con):
-        stored = {
-            r[0]
-            for r in con.execute(
-                "SELECT article_id FROM articles WHERE article_id IN (SELECT unnest(?))", [ids]
-            ).fetchall()
-        }
+        stored = stored_articles(con, ids)
         new_ids = set(ids) - stored
         for name, table in TABLES.items():
             bulk_insert(con, table, rows[name], new_ids)

@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 from warehouse.bulk import Table
 from warehouse.db import migrate, transaction
 from warehouse.load import TABLES
+from warehouse.probe_keys import probe_key_sql
 from warehouse.story_index import STORY_TABLES, TERM_DF
 
 # Each check returns the offending keys; an empty result means the check passes.
@@ -22,6 +23,14 @@ INTEGRITY_CHECKS: dict[str, str] = {
     " WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.article_id = x.article_id)",
     "articles without fingerprint": "SELECT article_id FROM articles a"
     " WHERE NOT EXISTS (SELECT 1 FROM fingerprints f WHERE f.article_id = a.article_id)",
+    # the dedup look-ups scan these keys (warehouse/probe_keys.py): a row without its key is found, slowly
+    "fingerprints without probe keys": "SELECT article_id FROM fingerprints"
+    f" WHERE text_key IS DISTINCT FROM {probe_key_sql('text_hash')}"
+    f" OR article_key IS DISTINCT FROM {probe_key_sql('article_id')}",
+    "articles without probe keys": "SELECT article_id FROM articles"
+    f" WHERE article_key IS DISTINCT FROM {probe_key_sql('article_id')}",
+    "story verdicts without probe keys": "SELECT article_id FROM article_stories"
+    f" WHERE article_key IS DISTINCT FROM {probe_key_sql('article_id')}",
     "LSH bands without fingerprint": "SELECT DISTINCT article_id FROM lsh_bands x"
     " WHERE NOT EXISTS (SELECT 1 FROM fingerprints f WHERE f.article_id = x.article_id)",
     "raw pages without article": "SELECT article_id FROM raw_pages x"

@@ -13,6 +13,7 @@ from extractors.sources.poll_policy import FeedHealth
 from warehouse.backend import retry_conflicts
 from warehouse.bulk import Table, bulk_insert, bulk_merge
 from warehouse.db import transaction
+from warehouse.probe_keys import stored_articles
 
 HEALTH_COLUMNS = [f.name for f in fields(FeedHealth)]
 HEALTH_TYPES = {
@@ -117,10 +118,7 @@ def skipped_urls(con: duckdb.DuckDBPyConnection, urls: list[str]) -> set[str]:
 
 
 def stored_article_ids(con: duckdb.DuckDBPyConnection, ids: list[str]) -> set[str]:
-    if not ids:
-        return set()
-    rows = con.execute("SELECT article_id FROM articles WHERE article_id IN (SELECT unnest(?))", [ids]).fetchall()
-    return {r[0] for r in rows}
+    return stored_articles(con, ids) if ids else set()
 
 
 @retry_conflicts

@@ -23,6 +23,7 @@ from extractors.dedup.story_candidates import (
 from extractors.dedup.story_profile import language_of, story_date
 from extractors.records import ProcessedArticle, StoryLink, StoryProfile
 from warehouse.bulk import Table, bulk_insert, bulk_merge, key_list, rows_of
+from warehouse.probe_keys import probe_key, probe_match
 
 DOCUMENT_COUNT_TERM = ""  # a word is never empty, so this row of story_term_df counts indexed articles
 
@@ -103,10 +104,14 @@ def story_index(
     verdicts: dict[str, tuple[str | None, float]] = {}
     languages: dict[str, str | None] = {}
     if wanted:
-        with key_list(con, "_story_wanted", wanted) as keys:
+        with (
+            key_list(con, "_story_wanted_keys", [probe_key(a) for a in wanted], "BIGINT") as keys,
+            key_list(con, "_story_wanted", wanted) as ids,
+        ):
             for article_id, story_id, matched_id, score in con.execute(
-                f"WITH {rows_of('article_stories', 's', f'JOIN {keys} ON s.article_id = key')}"
+                f"WITH {rows_of('article_stories', 's', probe_match('s', 'article_key', keys))}"
                 " SELECT article_id, story_id, matched_article_id, score FROM article_stories_rows"
+                f" JOIN {ids} ON article_id = key"
             ).fetchall():
                 index.story_of[article_id] = story_id
                 verdicts[article_id] = (matched_id, float(score or 0.0))
@@ -149,7 +154,15 @@ def story_rows(items: list[ProcessedArticle], new_ids: set[str]) -> dict[str, li
         if link is None:
             continue
         rows["stories"].append(
-            [link.article_id, link.story_id, link.kind, link.score, link.matched_article_id, link.detail]
+            [
+                link.article_id,
+                link.story_id,
+                link.kind,
+                link.score,
+                link.matched_article_id,
+                link.detail,
+                probe_key(link.article_id),
+            ]
         )
         if link.article_id not in new_ids or not link.indexed_terms:
             continue
@@ -172,6 +185,7 @@ STORY_TABLES = {
             ("score", "DOUBLE"),
             ("matched_article_id", "VARCHAR"),
             ("detail", "VARCHAR"),
+            ("article_key", "BIGINT"),
         ),
         key=("article_id",),
         owner="article_id",

@@ -8,11 +8,10 @@ from collections.abc import Iterator, Sequence
 
 import duckdb
 
-from extractors.dedup.signatures import signature_to_bytes
 from extractors.records import Article, Fingerprint
 from warehouse.bulk import Table, bulk_insert, key_list
 from warehouse.db import transaction
-from warehouse.load import TABLES
+from warehouse.load import TABLES, fingerprint_row
 
 FEATURES = ("fingerprints",)
 
@@ -59,6 +58,6 @@ def replace_fingerprints(con: duckdb.DuckDBPyConnection, fingerprints: Sequence[
         bulk_insert(
             con,
             TABLES["fps"],
-            [[fp.article_id, fp.text_hash, fp.title_key, signature_to_bytes(fp.minhash)] for fp in fingerprints],
+            [fingerprint_row(fp.article_id, fp) for fp in fingerprints],
         )
         bulk_insert(con, TABLES["bands"], [[key, fp.article_id] for fp in fingerprints for key in fp.band_keys])

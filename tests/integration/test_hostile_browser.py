@@ -33,8 +33,16 @@ def _hostile_warehouse(path: Path) -> None:
             " VALUES (?, ?, ?, ?, ?, ?, ?, DATE '2025-12-02')",
             [aid, url, HOSTILE, HOSTILE, "India Russia S-400 " + HOSTILE, '"><svg onload=alert(1)>', IMG],
         )
-    con.execute("INSERT INTO article_stories VALUES ('evil', 'evil', 'new', 0.0, NULL, ?, now())", [HOSTILE])
-    con.execute("INSERT INTO article_stories VALUES ('evil-copy', 'evil', 'exact', 1.0, 'evil', ?, now())", [HOSTILE])
+    con.execute(
+        "INSERT INTO article_stories (article_id, story_id, kind, score, matched_article_id, detail, linked_at)"
+        " VALUES ('evil', 'evil', 'new', 0.0, NULL, ?, now())",
+        [HOSTILE],
+    )
+    con.execute(
+        "INSERT INTO article_stories (article_id, story_id, kind, score, matched_article_id, detail, linked_at)"
+        " VALUES ('evil-copy', 'evil', 'exact', 1.0, 'evil', ?, now())",
+        [HOSTILE],
+    )
     con.execute("INSERT INTO duplicates VALUES ('evil-copy', 'exact', 1.0, 'evil', ?, now())", [HOSTILE])
     con.execute(
         "INSERT INTO topic_tags (article_id, topic, score, evidence, tagger_version) VALUES (?, ?, 2.0, ?, ?)",

@@ -37,7 +37,11 @@ def _stale_db(path: Path) -> Path:
             "INSERT INTO articles (article_id, url, source, title, body) VALUES (?, ?, ?, ?, ?)",
             [a.article_id, a.url, a.source, a.title, a.text],
         )
-        con.execute("INSERT INTO fingerprints VALUES (?, 'stale', 'stale', ''::BLOB)", [a.article_id])
+        con.execute(
+            "INSERT INTO fingerprints (article_id, text_hash, title_key, minhash)"
+            " VALUES (?, 'stale', 'stale', ''::BLOB)",
+            [a.article_id],
+        )
         con.execute("INSERT INTO lsh_bands VALUES (42, ?)", [a.article_id])
         con.execute("INSERT INTO story_terms VALUES ('रत', ?, 1.0, NULL, 'hi')", [a.article_id])
     con.execute("INSERT INTO story_term_df VALUES ('', 2), ('रत', 2)")
