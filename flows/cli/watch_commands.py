@@ -198,7 +198,8 @@ def _drop_automation(name: str) -> None:
                 highlight=False,
             )
             return
-    console.print(f"Its {label} was deleted from {escape(api_url)}." if dropped else f"No {label} was on {escape(api_url)}.")
+    where = escape(api_url)
+    console.print(f"Its {label} was deleted from {where}." if dropped else f"No {label} was on {where}.")
 
 
 @watch_app.command("test")
