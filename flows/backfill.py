@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from extractors.screened_analysis import ScreenedAnalysis
 from extractors.sources.warc import WarcFault, iter_warc_pages
 from extractors.tagging.relevance import RelevanceQuery
 from flows import seed_files, settings
-from flows.ingest.analysis_pool import Analyzer
+from flows.ingest.analysis_pool import Analyzer, PendingScreen
 from flows.ingest.batches import Batch, BatchOutcome, store_batch
 from flows.ingest.plan import load_seeds
 from flows.ingest.screening import Screen
@@ -139,17 +138,17 @@ def backfill_warc(
         settings.DEFAULT_TOPICS, settings.DEFAULT_ENTITIES, env.topic_model_file(location)
     )
     query = seed_files.load_query(settings.DEFAULT_RELEVANCE) if relevance else None
-    # Relevance and analysis of batch n run in worker processes while batch n+1 is read from disk.
+    # Relevance and analysis of batch n run in worker processes while batch n+1 is read from disk and batch
+    # n-1 stored; batch n+1 is queued in the workers before batch n is waited for.
     workers = env.analysis_workers
     tally = Tally()
     with (
         Analyzer(tagging, expected_pages=expected_records(paths), workers=workers) as analyzer,
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="backfill-analysis") as background,
         open_for_writing(location, env.warehouse, purpose="WARC backfill", wait_s=300.0) as con,
     ):
         load.start_run(con, run_id)
         load_seeds(con, settings.CORPUS_DIR, run_id, *tagging.models())
-        pending: tuple[list[FetchedPage], Future[ScreenedAnalysis]] | None = None
+        pending: PendingScreen | None = None
         for path in paths:
             for batch, faults in _batches(path, source, batch_size):
                 for fault in faults:
@@ -159,9 +158,9 @@ def backfill_warc(
                 logged = tally.records // LOG_EVERY_RECORDS
                 tally.records += len(batch)
                 todo = _pages_to_read(con, batch, run_id, tally)
-                submitted = (todo, background.submit(analyzer.screen_and_analyze, todo, query))
+                submitted = analyzer.submit_screen_and_analyze(todo, query)
                 if pending is not None:
-                    _store(con, pending[0], pending[1].result(), query, run_id, tally)
+                    _store(con, pending.pages, pending.result(), query, run_id, tally)
                 pending = submitted
                 progress.advance("WARC records", len(batch))
                 if tally.records // LOG_EVERY_RECORDS > logged:
@@ -172,7 +171,7 @@ def backfill_warc(
                         tally.unextracted,
                     )
         if pending is not None:
-            _store(con, pending[0], pending[1].result(), query, run_id, tally)
+            _store(con, pending.pages, pending.result(), query, run_id, tally)
         total = tally.outcome
         summary = BackfillSummary(
             run_id=run_id,

@@ -11,9 +11,9 @@ from __future__ import annotations
 import contextvars
 import os
 import threading
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import ExitStack
-from functools import partial
+from dataclasses import dataclass
 from typing import Any
 
 from prefect import task
@@ -28,6 +28,27 @@ from flows.seed_files import TaggingFiles
 
 # Below this many pages, starting worker processes costs more than it saves.
 POOL_MIN_PAGES = 60
+
+
+@dataclass(frozen=True)
+class PendingScreen:
+    """A batch being screened and analyzed: its chunks queued in the workers (or one task in this process)."""
+
+    pages: list[FetchedPage]
+    chunks: list[Future[ScreenedAnalysis]]
+
+    def result(self) -> ScreenedAnalysis:
+        """Wait for every chunk; analyzed pages in the batch's order, so dedup picks the same original every run."""
+        result = ScreenedAnalysis(analyzed=[], rejected=[], off_topic=[])
+        for chunk in self.chunks:
+            done = chunk.result()
+            result.analyzed.extend(done.analyzed)
+            result.rejected.extend(done.rejected)
+            result.off_topic.extend(done.off_topic)
+        if len(self.chunks) > 1:
+            order = {p.canonical_url: i for i, p in enumerate(self.pages)}
+            result.analyzed.sort(key=lambda a: order.get(a.article.url, len(order)))
+        return result
 
 
 def analyze_on_worker(pages: list[FetchedPage], tagging: TaggingFiles) -> tuple[list[AnalyzedArticle], list[Rejection]]:
@@ -49,6 +70,7 @@ class Analyzer:
         self.taxonomy, self.gazetteer = tagging.models()
         self.workers = workers
         self._pool: Executor | None = None
+        self._background: ThreadPoolExecutor | None = None
         self._dask: Any = None
         self._stack = ExitStack()
         # The flow analyzes batches in task threads, several at once; lxml and trafilatura are not safe to run
@@ -104,23 +126,26 @@ class Analyzer:
         analyzed.sort(key=lambda a: order.get(a.article.url, len(order)))
         return analyzed, rejected
 
-    def screen_and_analyze(self, pages: list[FetchedPage], query: RelevanceQuery | None) -> ScreenedAnalysis:
-        """Relevance first, then analysis (extractors/screened_analysis.py), in the worker processes when
-        there are some (on Dask, in this process)."""
+    def submit_screen_and_analyze(self, pages: list[FetchedPage], query: RelevanceQuery | None) -> PendingScreen:
+        """Relevance first, then analysis (extractors/screened_analysis.py), started at once: in the worker
+        processes when there are some, each batch's chunks queued behind the last batch's, so that no worker
+        waits for another's last chunk of a batch before starting on the next; else in one thread of this
+        process (on Dask too), one batch at a time."""
         if self._pool is None or not pages:
-            return screen_and_analyze_pages(pages, self.taxonomy, self.gazetteer, query, screen_for(query))
+            if self._background is None:
+                self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="screened-analysis")
+            inline = self._background.submit(
+                screen_and_analyze_pages, pages, self.taxonomy, self.gazetteer, query, screen_for(query)
+            )
+            return PendingScreen(pages=pages, chunks=[inline])
         n_chunks = min(len(pages), self.workers * 2)
         chunks = [pages[i::n_chunks] for i in range(n_chunks)]
-        result = ScreenedAnalysis(analyzed=[], rejected=[], off_topic=[])
-        for chunk in self._pool.map(partial(screen_and_analyze_in_worker, query=query), chunks):
-            result.analyzed.extend(chunk.analyzed)
-            result.rejected.extend(chunk.rejected)
-            result.off_topic.extend(chunk.off_topic)
-        order = {p.canonical_url: i for i, p in enumerate(pages)}
-        result.analyzed.sort(key=lambda a: order.get(a.article.url, len(order)))
-        return result
+        futures = [self._pool.submit(screen_and_analyze_in_worker, chunk, query) for chunk in chunks]
+        return PendingScreen(pages=pages, chunks=futures)
 
     def close(self) -> None:
+        if self._background is not None:
+            self._background.shutdown(wait=True, cancel_futures=True)
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
         self._stack.close()
