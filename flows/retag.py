@@ -52,8 +52,8 @@ class RetagSummary:
     topics: Counter[str] = field(default_factory=Counter)
 
 
-# The worker module is imported by the functions that use it: it brings the analysis stack (datasketch and
-# scipy), which the CLI's other commands must start without (tests/integration/test_cli_imports.py).
+# The worker module is imported by the functions that use it: it brings the analysis stack (trafilatura, lxml,
+# numpy), which the CLI's other commands must start without (tests/integration/test_cli_imports.py).
 def _in_process(batches: Iterable[list[Article]], taxonomy: Taxonomy, gazetteer: Gazetteer | None) -> Iterator[Tagged]:
     from flows.ingest.pool_worker import tag_articles
 

@@ -6,8 +6,9 @@ import hashlib
 import unicodedata
 
 import numpy as np
-from datasketch import MinHash
 
+from extractors.dedup.minhash import permutations
+from extractors.dedup.minhash import signature as minhash_signature
 from extractors.records import Article, Fingerprint
 from extractors.tagging.tokens import WORD
 
@@ -33,7 +34,11 @@ def normalize_text(text: str) -> str:
 
 
 def text_hash(text: str) -> str:
-    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
+    return _hash_of_normalized(normalize_text(text))
+
+
+def _hash_of_normalized(normalized: str) -> str:
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
 
 
 def title_key(title: str) -> str:
@@ -41,20 +46,27 @@ def title_key(title: str) -> str:
 
 
 def shingles(text: str, k: int = SHINGLE_WORDS) -> set[str]:
-    words = normalize_text(text).split()
+    return _shingles_of(normalize_text(text), k)
+
+
+def _shingles_of(normalized: str, k: int = SHINGLE_WORDS) -> set[str]:
+    words = normalized.split()
     if len(words) < k:
         return {" ".join(words)} if words else set()
     return {" ".join(words[i : i + k]) for i in range(len(words) - k + 1)}
 
 
-# Drawn once: MinHash would otherwise draw the same permutations from the seed for every article.
-_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED)
+# Drawn once, not for every article.
+_PERMUTATIONS = permutations(NUM_PERM, MINHASH_SEED)
 
 
-def minhash_of(text: str) -> MinHash:
-    mh = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, permutations=_TEMPLATE.permutations, scheme=_TEMPLATE.scheme)
-    mh.update_batch([s.encode("utf-8") for s in shingles(text)])
-    return mh
+def minhash_of(text: str) -> np.ndarray:
+    """The MinHash signature of a text's shingles (extractors/dedup/minhash.py)."""
+    return _minhash_of_normalized(normalize_text(text))
+
+
+def _minhash_of_normalized(normalized: str) -> np.ndarray:
+    return minhash_signature((s.encode("utf-8") for s in _shingles_of(normalized)), _PERMUTATIONS)
 
 
 def band_key(band: int, digest: bytes) -> int:
@@ -78,12 +90,13 @@ def signature_similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
 
 
 def fingerprint(article: Article) -> Fingerprint:
-    mh = minhash_of(article.text)
-    signature = mh.hashvalues.astype(np.uint64)
+    # The text is normalized once for both its hash and its shingles: normalizing is half a MinHash's cost.
+    normalized = normalize_text(article.text)
+    minhash = _minhash_of_normalized(normalized).astype(np.uint64)
     return Fingerprint(
         article_id=article.article_id,
-        text_hash=text_hash(article.text),
+        text_hash=_hash_of_normalized(normalized),
         title_key=title_key(article.title),
-        minhash=tuple(int(v) for v in signature),
-        band_keys=band_keys(signature),
+        minhash=tuple(int(v) for v in minhash),
+        band_keys=band_keys(minhash),
     )
