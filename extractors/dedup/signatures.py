@@ -1,5 +1,5 @@
 """MinHash signatures as the warehouse stores them: 8-byte little-endian integers. Apart from
-fingerprints.py so that reading and writing them does not import datasketch (and SciPy behind it)."""
+fingerprints.py so that reading and writing them needs no MinHash code."""
 
 from __future__ import annotations
 
