@@ -112,7 +112,9 @@ def run(
     feeds: Annotated[Path | None, typer.Option(help="Sources file (default: seeds/feeds.toml).")] = None,
     live: Annotated[bool, typer.Option(help="Fetch live sources (they fail fast when offline).")] = True,
     capture: Annotated[bool, typer.Option(help="Replay the bundled capture from seeds/capture.")] = True,
-    batch_size: Annotated[int, typer.Option(min=1, help="Pages per fetch/extract/load batch.")] = 25,
+    batch_size: Annotated[
+        int | None, typer.Option(min=1, help="Pages per fetch/extract/load batch [default: 25; 100 on DuckLake].")
+    ] = None,
     due_only: Annotated[bool, typer.Option(help="Poll only sources whose adaptive interval has passed.")] = False,
     relevance: Annotated[bool, typer.Option(help="Skip (and record) entries off the topic in relevance.toml.")] = True,
     shard: Annotated[

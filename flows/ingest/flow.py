@@ -23,7 +23,19 @@ from flows.ops.log_redaction import redact_run_logs
 from flows.ops.open_db import open_for_writing, publisher_for
 from flows.report.atom_files import publish_feeds
 from flows.settings import load_settings
-from warehouse import load, source_health
+from warehouse import backend, load, source_health
+
+FILE_BATCH_PAGES = 25
+# A DuckLake batch costs about the same catalog round trips whatever its size (docs/performance.md), so a
+# bigger one costs fewer a page, and two workers' stores wait less on each other's write turns.
+LAKE_BATCH_PAGES = 100
+
+
+def batch_pages(location: Path | str, given: int | None) -> int:
+    """Pages a batch: as given, else the default of the warehouse's backend."""
+    if given:
+        return given
+    return LAKE_BATCH_PAGES if backend.is_lake(location) else FILE_BATCH_PAGES
 
 
 @flow(name="newswatch-ingest", log_prints=True)
@@ -34,7 +46,7 @@ def ingest(
     entities_file: str | None = None,
     capture: bool = True,
     live: bool = True,
-    batch_size: int = 25,
+    batch_size: int | None = None,
     lock_wait_s: float = 300.0,
     due_only: bool = False,
     relevance_file: str | None = None,
@@ -47,7 +59,8 @@ def ingest(
     """Fetch every enabled source once and store what is new. One ingest at a time per DuckDB file; on a
     DuckLake warehouse (db_path `ducklake:...`) many at once.
 
-    due_only: poll only sources whose adaptive interval has passed (scheduled runs). relevance: apply the topic
+    batch_size: pages a batch (default: 25 on a DuckDB file, 100 on DuckLake). due_only: poll only sources
+    whose adaptive interval has passed (scheduled runs). relevance: apply the topic
     query (seeds/relevance.toml). shard: 'i/N' polls only this worker's shard of the sources, plus shards whose
     holder stopped heartbeating for lease_ttl_s. dask_address: run extraction on that Dask scheduler
     (default: $NEWSWATCH_DASK_ADDRESS, else local processes). atom_dir: where the topics' and watches' Atom
@@ -71,7 +84,14 @@ def ingest(
             workers, address = env.analysis_workers, dask_address or env.dask_address
             with Analyzer(config.tagging, expected_pages=len(todo), workers=workers, dask_address=address) as pool:
                 stored = run_batches(
-                    con, fetcher, pool, selection.screened, batch_size, run_id, plan.after_batch, plan.within_batch
+                    con,
+                    fetcher,
+                    pool,
+                    selection.screened,
+                    batch_pages(location, batch_size),
+                    run_id,
+                    plan.after_batch,
+                    plan.within_batch,
                 )
             source_health.record_fetch_events(con, fetcher.drain_events(), run_id)
             # Only now: the saved validators and body hash make the next poll skip an unchanged feed, so

@@ -22,3 +22,12 @@ def test_lake_dialect_drops_check_constraints_which_ducklake_refuses() -> None:
             line.split("--")[0] for line in backend.lake_dialect(path.read_text(encoding="utf-8")).splitlines()
         ]
         assert "CHECK" not in " ".join(statements).upper(), path.name
+
+
+def test_a_lake_ingest_stores_bigger_batches_unless_told() -> None:
+    """A DuckLake batch's catalog round trips hardly depend on its size: 100 pages a batch there, 25 on a file."""
+    from flows.ingest.flow import batch_pages
+
+    assert batch_pages("ducklake:postgres:dbname=nw host=127.0.0.1", None) == 100
+    assert batch_pages("data/newswatch.duckdb", None) == 25
+    assert batch_pages("ducklake:/srv/catalog.ducklake", 10) == 10
