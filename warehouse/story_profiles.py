@@ -10,6 +10,7 @@ from typing import Any
 import duckdb
 
 from extractors.records import Article
+from warehouse.backend import retry_conflicts
 from warehouse.bulk import bulk_insert
 from warehouse.db import transaction
 from warehouse.story_index import DOCUMENT_COUNT_TERM, STORY_TABLES, TERM_DF
@@ -76,6 +77,7 @@ def replace_story_terms(
         )
 
 
+@retry_conflicts
 def record_version(con: duckdb.DuckDBPyConnection, version: str) -> None:
     """An empty warehouse has nothing to profile again: its articles will all be made with `version`."""
     with transaction(con):

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 import duckdb
 
 from extractors.records import Article, Fingerprint
+from warehouse.backend import retry_conflicts
 from warehouse.bulk import Table, bulk_insert, key_list
 from warehouse.db import transaction
 from warehouse.load import TABLES, fingerprint_row
@@ -21,6 +22,7 @@ def recorded_version(con: duckdb.DuckDBPyConnection, feature: str) -> str | None
     return str(row[0]) if row else None
 
 
+@retry_conflicts
 def record_version(con: duckdb.DuckDBPyConnection, feature: str, version: str) -> None:
     if feature not in FEATURES:
         raise ValueError(f"not a text feature: {feature}")
@@ -49,6 +51,7 @@ def _delete_owned(con: duckdb.DuckDBPyConnection, table: Table, ids: Sequence[st
         con.execute(f"DELETE FROM {table.name} WHERE article_id IN (SELECT key FROM {keys})")
 
 
+@retry_conflicts
 def replace_fingerprints(con: duckdb.DuckDBPyConnection, fingerprints: Sequence[Fingerprint]) -> None:
     """The fingerprints and LSH bands of these articles, replacing what was stored for them."""
     ids = [fp.article_id for fp in fingerprints]

@@ -94,3 +94,32 @@ def test_a_file_catalog_or_a_reader_has_no_turns(tmp_path: Path) -> None:
     with lake_turns.write_turn(con) as turn:
         assert turn is False
     con.close()
+
+
+def test_workers_starting_together_on_a_new_lake_record_versions_without_failing(lake: str) -> None:
+    """Each run's start records the text feature version; two workers starting at once on a new lake made one
+    fail on DuckLake's conflict (one replaced the inlined version row as the other inserted)."""
+    from warehouse import text_versions
+
+    _connect(lake).close()
+    rounds, workers = 6, 2
+    barrier = threading.Barrier(workers)
+    errors: list[BaseException] = []
+
+    def start(worker: int) -> None:
+        con = _connect(lake)
+        try:
+            barrier.wait()
+            for n in range(rounds):
+                text_versions.record_version(con, "fingerprints", f"fp-{worker}-{n}")
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            con.close()
+
+    threads = [threading.Thread(target=start, args=(w,)) for w in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
