@@ -9,15 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.article.extract import ExtractionError, extract_article
-from extractors.records import FeedEntry, FetchedPage
-from extractors.tagging.markup_screen import judge_markup, markup_screen
-from extractors.tagging.relevance import judge_text
-from flows import seed_files
-from flows import settings as nw_settings
+from tests.unit.test_hostile_markup_screen import full_path_keeps, screen_passes
 
-QUERY = seed_files.load_query(nw_settings.DEFAULT_RELEVANCE)
-SCREEN = markup_screen(QUERY)
 FILLER = "The committee met on Tuesday to review the annual budget, and members asked for more detail on spending. "
 TERMS = "India and Russia."
 
@@ -32,20 +25,8 @@ ONLY_IN_NAVIGATION = {
 }
 
 
-def full_path_keeps(body: bytes) -> bool:
-    url = "https://news.example/story"
-    fetched = FetchedPage(
-        entry=FeedEntry(source="t", link=url), canonical_url=url, final_url=url, status=200, html=body
-    )
-    try:
-        article = extract_article(fetched)
-    except ExtractionError:
-        return False
-    return judge_text(QUERY, article.title, article.text).decision == "relevant"
-
-
 @pytest.mark.parametrize("name", sorted(ONLY_IN_NAVIGATION))
 def test_terms_only_in_navigation_can_reach_the_extracted_title_or_text(name: str) -> None:
     body = ONLY_IN_NAVIGATION[name].encode()
     assert full_path_keeps(body), name
-    assert SCREEN is not None and judge_markup(SCREEN, body).decision == "undecided", name
+    assert screen_passes(body), name
