@@ -52,7 +52,8 @@ def reprofile_stored(
                 )
             yield out
 
-    story_profiles.replace_story_terms(con, batches(), frequency, documents, version)
+    if not story_profiles.replace_story_terms(con, batches, frequency, documents, version):
+        return ReprofileSummary(version=version, articles=0)  # another worker profiled them meanwhile
     return ReprofileSummary(version=version, articles=documents)
 
 

@@ -4,7 +4,7 @@ compared with change."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import duckdb
@@ -56,18 +56,25 @@ def original_batches(con: duckdb.DuckDBPyConnection, batch_size: int) -> Iterato
         ]
 
 
+@retry_conflicts
 def replace_story_terms(
     con: duckdb.DuckDBPyConnection,
-    batches: Iterable[list[list[Any]]],
+    batches: Callable[[], Iterable[list[list[Any]]]],
     document_frequency: dict[str, int],
     documents: int,
     version: str,
-) -> None:
-    """In one transaction: story_terms become the rows of `batches` (term, article_id, count, published, language),
-    story_term_df these frequencies over `documents` indexed articles, and `version` is recorded."""
+) -> bool:
+    """In one transaction: story_terms become the rows `batches()` gives (term, article_id, count, published,
+    language), story_term_df these frequencies over `documents` indexed articles, and `version` is recorded.
+
+    A write unit: on DuckLake it waits for its turn and reruns whole on a lost commit, which is why it takes
+    a way to make the rows again rather than rows it could read only once. False, writing nothing, when
+    `version` was recorded meanwhile: another worker, starting at the same time, made the same terms."""
     with transaction(con):
+        if recorded_version(con) == version:
+            return False
         con.execute("DELETE FROM story_terms")
-        for rows in batches:
+        for rows in batches():
             bulk_insert(con, STORY_TABLES["terms"], rows, {r[1] for r in rows})
         con.execute("DELETE FROM story_term_df")
         df_rows = [[DOCUMENT_COUNT_TERM, documents], *([t, n] for t, n in sorted(document_frequency.items()))]
@@ -75,6 +82,7 @@ def replace_story_terms(
         con.execute(
             "INSERT INTO story_profile_versions (profile_version, articles) VALUES (?, ?)", [version, documents]
         )
+    return True
 
 
 @retry_conflicts

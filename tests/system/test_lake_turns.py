@@ -123,3 +123,49 @@ def test_workers_starting_together_on_a_new_lake_record_versions_without_failing
     for thread in threads:
         thread.join()
     assert errors == []
+
+
+def test_workers_profiling_stored_stories_again_at_once_neither_fails_nor_doubles_terms(lake: str) -> None:
+    """After an upgrade every worker finds the story profile version changed and profiles the stored
+    articles again; the replacement is one write unit that takes its turn, and the second worker, finding
+    the version already recorded, leaves the terms alone."""
+    from flows.story_reprofile import reprofile_if_version_changed
+
+    con = _connect(lake)
+    body = "India and Russia signed a defence agreement on S-400 deliveries and joint BrahMos production. " * 20
+    for n in range(60):
+        con.execute(
+            "INSERT INTO articles (article_id, url, source, title, body) VALUES (?, ?, 'test', ?, ?)",
+            [f"a{n:03d}", f"https://example.test/{n}", f"Story {n} on India and Russia", f"{body} Item {n}."],
+        )
+    con.close()
+    workers = 2
+    barrier = threading.Barrier(workers)
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        con = _connect(lake)
+        try:
+            barrier.wait()
+            reprofile_if_version_changed(con, None)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            con.close()
+
+    threads = [threading.Thread(target=start) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    con = _connect(lake)
+    try:
+        terms = con.execute("SELECT count(*), count(DISTINCT (term, article_id)) FROM story_terms").fetchone()
+        profiled = con.execute("SELECT count(DISTINCT article_id) FROM story_terms").fetchone()
+        versions = con.execute("SELECT count(*) FROM story_profile_versions WHERE articles > 0").fetchone()
+    finally:
+        con.close()
+    assert terms is not None and terms[0] > 0 and terms[0] == terms[1]
+    assert profiled == (60,)
+    assert versions == (1,)
