@@ -58,8 +58,12 @@ def save_health(con: duckdb.DuckDBPyConnection, states: list[FeedHealth]) -> Non
         bulk_merge(con, FEED_HEALTH, [[getattr(s, c) for c in HEALTH_COLUMNS] for s in states], updates)
 
 
+@retry_conflicts
 def record_polls(con: duckdb.DuckDBPyConnection, rows: list[list[Any]], run_id: str) -> None:
-    """rows: [polled_at, source, outcome, status, entries, new_items, failure_weight, error]."""
+    """rows: [polled_at, source, outcome, status, entries, new_items, failure_weight, error].
+
+    Appends take their turn too: DuckLake fails an append to a table whose inlined rows another writer's
+    maintenance flushed meanwhile."""
     if not rows:
         return
     with transaction(con, keyed=False):
@@ -87,6 +91,7 @@ FETCH_EVENTS = Table(
 )
 
 
+@retry_conflicts
 def record_fetch_events(con: duckdb.DuckDBPyConnection, events: list[FetchEvent], run_id: str) -> None:
     if not events:
         return

@@ -169,3 +169,39 @@ def test_workers_profiling_stored_stories_again_at_once_neither_fails_nor_double
     assert terms is not None and terms[0] > 0 and terms[0] == terms[1]
     assert profiled == (60,)
     assert versions == (1,)
+
+
+def test_appending_poll_and_request_logs_waits_for_the_turn(lake: str) -> None:
+    """Log appends outside a batch (the poll outcomes, the feed and robots requests) take their turn: DuckLake
+    fails an append to a table whose inlined rows a maintenance pass flushed meanwhile."""
+    from datetime import UTC, datetime
+
+    from extractors.records import FetchEvent
+    from warehouse import source_health
+
+    con = _connect(lake)
+    holder = psycopg.connect(lake.removeprefix("ducklake:postgres:"), autocommit=True)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    try:
+        for append in (
+            lambda: source_health.record_polls(con, [[now, "feed", "ok", 200, 1, 1, 0.0, None]], "run-1"),
+            lambda: source_health.record_fetch_events(
+                con,
+                [FetchEvent(fetched_at=now, source="feed", purpose="feed", url="http://127.0.0.1/f", status=200,
+                            bytes=10, duration_ms=1, error=None)],
+                "run-1",
+            ),
+        ):  # fmt: skip
+            holder.execute("SELECT pg_advisory_lock(%s, %s)", lake_turns.TURN_KEY)
+            released = threading.Timer(1.0, holder.execute, ["SELECT pg_advisory_unlock(%s, %s)", lake_turns.TURN_KEY])
+            released.start()
+            started = time.monotonic()
+            append()
+            waited = time.monotonic() - started
+            released.join()
+            assert waited >= 0.9
+        assert con.execute("SELECT count(*) FROM feed_polls").fetchone() == (1,)
+        assert con.execute("SELECT count(*) FROM fetch_events").fetchone() == (1,)
+    finally:
+        con.close()
+        holder.close()
