@@ -2,7 +2,9 @@
 
 Read with FastWARC (docs/performance.md compares it with warcio). A record that cannot be read (a corrupt
 gzip member, a broken header, a file cut short) becomes a `WarcFault` naming its offset, and reading goes
-on from the next record start found after it: one bad record never costs the rest of the file.
+on from the next record start found after it: one bad record never costs the rest of the file. In an
+uncompressed archive, which has no gzip CRC, a payload that no longer matches its WARC-Payload-Digest is a
+fault too.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ MAX_RECORD_BYTES = 10 * 1024 * 1024
 GZIP_MEMBER = b"\x1f\x8b\x08"  # every record of a .warc.gz is a gzip member of its own
 WARC_RECORD = b"WARC/1."
 SEARCH_CHUNK = 1 << 20
+# Digest algorithms FastWARC checks; a record naming another is read unchecked rather than called damaged.
+CHECKED_DIGESTS = ("sha1:", "sha256:", "sha512:", "md5:")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,7 +45,19 @@ def _warc_date(value: str | None) -> datetime:
     return datetime.now()
 
 
-def _page(record: WarcRecord, source: str) -> FetchedPage | WarcFault | None:
+def _payload_damaged(record: WarcRecord) -> bool:
+    """Whether the payload differs from the digest the record states. Only identity payloads are checked:
+    FastWARC cannot check one it decodes, and a gzip body's own CRC catches most damage to it."""
+    digest = (record.headers.get("WARC-Payload-Digest") or "").lower()
+    if not digest.startswith(CHECKED_DIGESTS):
+        return False
+    http = record.http_headers
+    if (http.get("Content-Encoding") or "identity").lower() != "identity" or http.get("Transfer-Encoding"):
+        return False
+    return not record.verify_payload_digest(consume=False)
+
+
+def _page(record: WarcRecord, source: str, *, check_digest: bool) -> FetchedPage | WarcFault | None:
     """The record as a fetched page; a fault if it is broken; None if it holds no HTML response."""
     headers = record.headers
     url = headers.get("WARC-Target-URI")
@@ -55,6 +71,8 @@ def _page(record: WarcRecord, source: str) -> FetchedPage | WarcFault | None:
     content_type = record.http_headers.get("Content-Type") or ""
     if "html" not in content_type.lower():
         return None
+    if check_digest and record.content_length <= MAX_RECORD_BYTES and _payload_damaged(record):
+        return WarcFault(offset=offset, url=url, reason="damaged WARC record: its payload does not match its digest")
     status = int(record.http_headers.status_code or 0)
     body = record.reader.read(MAX_RECORD_BYTES + 1)
     error = None if 200 <= status < 300 else f"HTTP {status}"
@@ -91,6 +109,7 @@ def iter_warc_pages(stream: BinaryIO, *, source: str) -> Iterator[FetchedPage | 
     unreadable stretch. `stream` must be seekable."""
     stream.seek(0)
     marker = GZIP_MEMBER if stream.read(2) == GZIP_MEMBER[:2] else WARC_RECORD
+    check_digest = marker == WARC_RECORD
     start: int | None = 0
     fault: WarcFault | None = None  # held until good data follows, so one bad stretch is one fault
     while start is not None:
@@ -99,7 +118,7 @@ def iter_warc_pages(stream: BinaryIO, *, source: str) -> Iterator[FetchedPage | 
         last_good: int | None = None
         try:
             for record in ArchiveIterator(stream, record_types=WarcRecordType.response, auto_decode="all"):
-                item = _page(record, source)
+                item = _page(record, source, check_digest=check_digest)
                 if isinstance(item, WarcFault):
                     fault = fault or item
                     continue
