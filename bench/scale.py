@@ -13,7 +13,9 @@ Pages/s is corpus pages over wall-clock time from the first worker's start to th
 start-up included). Each run also prints the CPU time a page took in the workers (their analysis processes
 included) and in PostgreSQL: on a shared machine these say what the wall clock cannot, whether a second
 worker adds work (commits lost to the other and redone). lost/doubled compare the stored article ids (plus
-rejected pages) with the ids expected from the corpus URLs, and count repeated keys.
+rejected pages) with the ids expected from the corpus URLs, and count repeated keys. Each run also prints the
+write turns its workers took, the seconds they waited for them and the units they reran, from the runs'
+summaries (zero on the embedded file).
 
 Last line: workers_1_pps=… workers_2_pps=… embedded_pps=… lake_vs_embedded=… (1-worker lake over embedded)
 lost=L doubled=D feeds_refetched=F (the last three must be 0).
@@ -124,6 +126,27 @@ def run_workers(
     return time.monotonic() - started
 
 
+def write_turns(env: dict[str, str]) -> dict[str, float]:
+    """The write turns, seconds waited for them and reruns the runs' summaries report, summed over workers."""
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        settings = load_settings()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    con = db.connect(settings.location, read_only=True, options=settings.warehouse)
+    try:
+        rows = con.execute(
+            "SELECT coalesce(sum(CAST(json_extract(summary, '$.write_turns.' || k) AS DOUBLE)), 0)"
+            " FROM runs, (VALUES ('turns'), ('waited_s'), ('reruns')) t(k) GROUP BY k ORDER BY k"
+        ).fetchall()
+    finally:
+        con.close()
+    reruns, turns, waited = (float(r[0]) for r in rows)
+    return {"turns": turns, "waited_s": waited, "reruns": reruns}
+
+
 def check(env: dict[str, str], expected_ids: set[str], expected_urls: set[str]) -> tuple[int, int]:
     saved = dict(os.environ)
     os.environ.update(env)
@@ -172,12 +195,14 @@ def measure(
     cpu, pg_cpu = children_cpu_s() - cpu, postgres_cpu_s(pg) - pg_cpu
     pps = args.pages / elapsed
     lost, doubled = check(env, ids, urls)
+    turns = write_turns(env)
     feed_hits = [n for path, n in server.requests.items() if path.startswith("/feed/")]
     refetched = sum(n - 1 for n in feed_hits) + (args.feeds - len(feed_hits))
     print(
         f"{label}: {elapsed:.1f} s, {pps:.1f} pages/s, lost={lost} doubled={doubled}"
         f" feeds_refetched_or_missed={refetched}; CPU ms a page: workers {1000 * cpu / args.pages:.0f},"
-        f" PostgreSQL {1000 * pg_cpu / args.pages:.0f} (load average before: {load:.2f})",
+        f" PostgreSQL {1000 * pg_cpu / args.pages:.0f}; write turns {turns['turns']:.0f},"
+        f" waited {turns['waited_s']:.1f} s, reruns {turns['reruns']:.0f} (load average before: {load:.2f})",
         flush=True,
     )
     totals.lost, totals.doubled, totals.refetched = (

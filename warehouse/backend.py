@@ -244,6 +244,7 @@ def retry_conflicts(fn: Callable[P, R]) -> Callable[P, R]:
                 except duckdb.TransactionException as exc:
                     if not is_conflict(exc) or attempt == CONFLICT_RETRIES - 1:
                         raise
+                    lake_turns.count_rerun(args[0] if args else None)
                     time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
             raise AssertionError("unreachable")
         finally:

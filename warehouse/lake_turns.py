@@ -11,14 +11,20 @@ Only a PostgreSQL catalog has turns: a file catalog has one process. The lock is
 own (psycopg), opened once per DuckDB connection; PostgreSQL drops it with a session whose process died, so
 a killed worker never holds the others up. A turn not had within `TURN_WAIT_S` is gone without (logged):
 the claims row then keeps the unit correct, as before.
+
+Each connection counts its turns, the time it waited for them and the units it reran after a lost commit
+(`turn_counts`): a run's summary reports them, so an operator sees what sharing the lake cost.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -32,6 +38,40 @@ TURN_WAIT_S = 600
 
 _catalogs: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, str] = weakref.WeakKeyDictionary()
 _sessions: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, Any] = weakref.WeakKeyDictionary()
+
+
+@dataclass(frozen=True, kw_only=True)
+class TurnCounts:
+    turns: int = 0  # write units that held the turn
+    waited_s: float = 0.0  # time spent waiting for those turns
+    reruns: int = 0  # units run again after their commit lost a race (backend.retry_conflicts)
+
+    def as_record(self) -> dict[str, float]:
+        return {"turns": self.turns, "waited_s": round(self.waited_s, 3), "reruns": self.reruns}
+
+
+_counts: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, TurnCounts] = weakref.WeakKeyDictionary()
+_counting = threading.Lock()
+
+
+def turn_counts(con: duckdb.DuckDBPyConnection) -> TurnCounts:
+    """What `con`'s write units have cost so far in turns and reruns (all zero on a file)."""
+    return _counts.get(con, TurnCounts())
+
+
+def _count(con: object, *, turns: int = 0, waited_s: float = 0.0, reruns: int = 0) -> None:
+    try:
+        with _counting:
+            old = _counts.get(con, TurnCounts())  # type: ignore[call-overload]
+            _counts[con] = TurnCounts(  # type: ignore[index]
+                turns=old.turns + turns, waited_s=old.waited_s + waited_s, reruns=old.reruns + reruns
+            )
+    except TypeError:  # not a connection
+        pass
+
+
+def count_rerun(con: object) -> None:
+    _count(con, reruns=1)
 
 
 def remember_catalog(con: duckdb.DuckDBPyConnection, catalog: str) -> None:
@@ -65,7 +105,9 @@ def write_turn(con: object) -> Iterator[bool]:
         return
     try:
         session = _session(con, conninfo)  # type: ignore[arg-type]
+        asked = time.monotonic()
         session.execute("SELECT pg_advisory_lock(%s, %s)", TURN_KEY)
+        _count(con, turns=1, waited_s=time.monotonic() - asked)
     except Exception as exc:  # any failure leaves the unit to the claims row
         from warehouse.backend import redact
 

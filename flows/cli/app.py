@@ -91,6 +91,12 @@ def _print_summary(summary: RunSummary, seconds: float) -> None:
     table.add_row("tags", ", ".join(f"{k}={v}" for k, v in sorted(tags.items())) or "none")
     spikes = ", ".join(summary.topic_spikes) or "none"
     table.add_row("watch alerts / topic spikes", f"{summary.watch_alerts} / {spikes}")
+    turns = summary.write_turns
+    if turns.get("turns") or turns.get("reruns"):
+        table.add_row(
+            "DuckLake write turns",
+            f"{turns['turns']:.0f}, waited {turns['waited_s']:.1f} s; {turns['reruns']:.0f} rerun after a lost commit",
+        )
     totals = summary.totals
     table.add_row(
         "database totals",

@@ -112,4 +112,12 @@ def ingest(
         summary.tags,
         summary.watch_alerts,
     )
+    turns = summary.write_turns
+    if turns["turns"] or turns["reruns"]:
+        get_run_logger().info(
+            "DuckLake write turns: %d, %.1f s waited for other writers; %d units rerun after a lost commit",
+            turns["turns"],
+            turns["waited_s"],
+            turns["reruns"],
+        )
     return summary

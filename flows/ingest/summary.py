@@ -12,7 +12,7 @@ from extractors.records import FeedResult
 from flows.ingest.batches import BatchOutcome
 from flows.ingest.plan import RunPlan
 from flows.ingest.select import Selection
-from warehouse import stats
+from warehouse import lake_turns, stats
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,6 +41,8 @@ class RunSummary:
     watch_alerts: int  # watch alerts (a new watch_hits row, or a row reaching new outlets): one event each
     topic_spikes: list[str]  # topics whose spike was announced by this run
     totals: dict[str, Any]  # warehouse.stats.collect_stats after the run
+    # DuckLake: write units that took the turn, seconds waited for it, units rerun after a lost commit
+    write_turns: dict[str, float]
 
     @property
     def duplicate_articles(self) -> int:
@@ -83,4 +85,5 @@ def summarize(
         watch_alerts=stored.watch_alerts,
         topic_spikes=spikes,
         totals=stats.collect_stats(con),
+        write_turns=lake_turns.turn_counts(con).as_record(),
     )

@@ -19,7 +19,7 @@ from tests.support.corpus import Corpus, CorpusServer
 from tests.support.helpers import copy_of
 from tests.support.paths import CAPTURE, CORPUS
 from tests.support.postgres import LocalPostgres
-from warehouse import backend, db, leases
+from warehouse import backend, db, lake_turns, leases
 
 pytest.importorskip("duckdb_extension_ducklake", reason="DuckLake needs the scale extra: pip install -e '.[scale]'")
 
@@ -104,7 +104,7 @@ def test_overlapping_keyed_transactions_conflict_and_the_later_one_reruns(lake: 
     attempts: list[set[str]] = []
 
     @backend.retry_conflicts
-    def store_run(run_id: str) -> None:
+    def store_run(mine: duckdb.DuckDBPyConnection, run_id: str) -> None:
         with db.transaction(mine):
             attempts.append({r[0] for r in mine.execute("SELECT run_id FROM runs").fetchall()})
             mine.execute("INSERT INTO runs (run_id, started_at) VALUES (?, now())", [run_id])
@@ -113,8 +113,9 @@ def test_overlapping_keyed_transactions_conflict_and_the_later_one_reruns(lake: 
                     other.execute("INSERT INTO runs (run_id, started_at) VALUES ('other-run', now())")
 
     try:
-        store_run("my-run")
+        store_run(mine, "my-run")
         runs = sorted(r[0] for r in mine.execute("SELECT run_id FROM runs").fetchall())
+        assert lake_turns.turn_counts(mine).reruns == 1  # a run's summary reports it
     finally:
         mine.close()
         other.close()
@@ -201,6 +202,7 @@ def test_sharded_workers_split_sources_and_take_over_a_dead_workers_shard(
         con.close()
     first = ingest(db_path=lake, shard="0/3", lease_ttl_s=60, **common)
     assert first.shards == [0, 2] and first.shards_taken_over == [2]
+    assert first.write_turns["turns"] > 0 and first.write_turns["reruns"] == 0  # alone: nothing to rerun
     second = ingest(db_path=lake, shard="1/3", lease_ttl_s=60, **common)
     assert second.shards == [1] and second.shards_taken_over == []
     feed_hits = {k: v for k, v in corpus_server.requests.items() if k.startswith("/feed/")}

@@ -39,9 +39,11 @@ def test_overlapping_units_take_turns_instead_of_rerunning(lake: str) -> None:
     attempts: list[tuple[str, frozenset[str]]] = []
     barrier = threading.Barrier(2)
     errors: list[BaseException] = []
+    counted: list[lake_turns.TurnCounts] = []
 
     def worker(run_id: str) -> None:
         con = _connect(lake)
+        before = lake_turns.turn_counts(con)
 
         @backend.retry_conflicts
         def store_run(con: duckdb.DuckDBPyConnection) -> None:
@@ -54,6 +56,14 @@ def test_overlapping_units_take_turns_instead_of_rerunning(lake: str) -> None:
         try:
             barrier.wait()
             store_run(con)
+            after = lake_turns.turn_counts(con)
+            counted.append(
+                lake_turns.TurnCounts(
+                    turns=after.turns - before.turns,
+                    waited_s=after.waited_s - before.waited_s,
+                    reruns=after.reruns - before.reruns,
+                )
+            )
         except BaseException as exc:
             errors.append(exc)
         finally:
@@ -69,6 +79,9 @@ def test_overlapping_units_take_turns_instead_of_rerunning(lake: str) -> None:
     assert len(attempts) == 2, attempts
     (first, first_seen), (_, second_seen) = attempts
     assert first_seen == frozenset() and second_seen == {first}
+    # Each connection counts its turn; the one that went second waited about a unit's length for it.
+    assert [c.turns for c in counted] == [1, 1] and [c.reruns for c in counted] == [0, 0]
+    assert max(c.waited_s for c in counted) >= 0.8 * UNIT_SECONDS
 
 
 def test_a_holder_that_died_leaves_the_turn_free(lake: str, postgres: LocalPostgres) -> None:
