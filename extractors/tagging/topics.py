@@ -216,11 +216,13 @@ def length_scale(taxonomy: Taxonomy, n_words: int) -> float:
 def score_hits(hits: list[Hit], taxonomy: Taxonomy) -> float:
     """Position (title, lead, body), frequency (1 + ln n per term) and spread over body sentences.
 
-    Body evidence (past the lead) confined to one sentence is a passing mention and counts
-    `passing_mention` times its weight; the same evidence spread over sentences counts fully.
+    Body evidence (past the lead) that is one term in one sentence is a passing mention and counts
+    `passing_mention` times its weight; spread over sentences, or several of the topic's terms in the one
+    sentence (a paragraph of one long sentence), it counts fully.
     """
-    body_sentences = {h.sentence for h in hits if h.place == "body"}
-    body_factor = 1.0 if len(body_sentences) > 1 else taxonomy.passing_mention
+    body_hits = [h for h in hits if h.place == "body"]
+    discussed = len({h.sentence for h in body_hits}) > 1 or len({h.term.phrase for h in body_hits}) > 1
+    body_factor = 1.0 if discussed else taxonomy.passing_mention
     factors = {"title": taxonomy.title_boost, "lead": taxonomy.lead_boost, "body": body_factor}
     per_term: dict[str, list[float]] = {}
     for hit in hits:

@@ -42,9 +42,11 @@ def test_report_flow_writes_offline_html_and_digest_and_publishes_artifacts(capt
 
     # Each story once per topic, ranked by how many outlets carried it; links point at the outlets.
     defence = digest.split("## defence")[1].split("## ")[0]
-    # Two defence stories: the joint statement (IANS, its copy, Business Standard, the seeds) and
-    # the Manturov interview (ANI, its copy, the seeds). The seed corpus is not an outlet.
-    assert defence.count("\n1. ") == 1 and "\n2. " in defence and "\n3. " not in defence
+    # Three defence stories: the joint statement (IANS, its copy, Business Standard, the seeds), the
+    # Manturov interview (ANI, its copy, the seeds), and Peskov's summit preview (seed 004 alone, with its
+    # paragraph on BrahMos production). The seed corpus is not an outlet.
+    assert defence.count("\n1. ") == 1 and "\n2. " in defence and "\n4. " not in defence
+    assert "3. Kremlin Spokesperson Dmitry Peskov" in defence and "only in the seed corpus" in defence
     assert "3 outlets: " in defence.splitlines()[2] and "also in the seed corpus" in defence.splitlines()[2]
     assert (
         "2. [Russia has reaffirmed that its defence partnership with India remains strategic]"

@@ -101,8 +101,8 @@ def test_stats_say_what_they_count(capture_run: tuple[Path, Any]) -> None:
     result = CliRunner().invoke(app, ["stats", "--db", str(capture_run[0]), "--json"])
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output)
-    assert figures["topics"] == figures["articles_per_topic"] == {"defence": 9, "energy": 1, "tariffs": 3, "trade": 1}
-    assert figures["stories_per_topic"] == {"defence": 2, "energy": 1, "tariffs": 2, "trade": 1}
+    assert figures["topics"] == figures["articles_per_topic"] == {"defence": 10, "energy": 1, "tariffs": 2, "trade": 1}
+    assert figures["stories_per_topic"] == {"defence": 3, "energy": 1, "tariffs": 1, "trade": 1}
     assert figures["units"]["stories_per_topic"] == "stories" and figures["units"]["topics"] == "articles"
     assert set(figures["units"]) == set(figures) - {"units"}
     text = CliRunner().invoke(app, ["stats", "--db", str(capture_run[0])], terminal_width=200).output

@@ -27,9 +27,8 @@ SEED_TOPICS = {
     "004": {"defence", "energy", "trade"},
 }
 # The taxonomy alone still disagrees here (no model ships): 003's tariffs background counts as spread
-# over two sentences, and in 004 the defence paragraph is one sentence, a passing mention by its rule,
-# while the tariffs line reaches the threshold.
-TAXONOMY_DISAGREES = {"003", "004"}
+# over two sentences.
+TAXONOMY_DISAGREES = {"003"}
 
 
 @pytest.mark.parametrize(
@@ -134,12 +133,23 @@ def test_one_headline_word_tags_a_short_item() -> None:
 def test_passing_mention_in_one_body_sentence_counts_less_than_spread_evidence() -> None:
     filler = " ".join(f"Officials discussed culture, tourism and visas on day {i}." for i in range(20))
     title = "Ministers meet on culture ties"
-    passing = filler + " Troops and missiles were not discussed. " + filler + " Nor was trade."
-    spread = filler + " Troops were not discussed. " + filler + " Nor were missiles."
-    passing_score = topic_scores(TAXONOMY, title, passing)["defence"][0]
+    spread = filler + " Missiles were not discussed. " + filler + " Nor were missiles."
+    aside = filler + " Missiles were not discussed. " + filler + " Nor was trade."
+    aside_score = topic_scores(TAXONOMY, title, aside)["defence"][0]
     spread_score = topic_scores(TAXONOMY, title, spread)["defence"][0]
-    assert passing_score < 1.0, "one sentence deep in a long story does not tag"
-    assert spread_score > 1.5 * passing_score
+    assert aside_score < 1.0, "one mention deep in a long story does not tag"
+    assert spread_score > 3 * aside_score
+
+
+def test_a_one_sentence_paragraph_naming_several_terms_is_discussion_not_an_aside() -> None:
+    """Seed 004's style: each paragraph one long sentence. A sentence naming several of a topic's terms
+    discusses it; one naming a single term in passing ("dismissed US tariffs as a bilateral matter") does not."""
+    filler = " ".join(f"Officials discussed culture, tourism and visas on day {i}." for i in range(20))
+    title = "Ministers meet on culture ties"
+    discussed = filler + " In defence, ties grew into joint production of the BrahMos cruise missile. " + filler
+    aside = filler + " The minister dismissed US tariffs as a bilateral matter. " + filler
+    assert "defence" in {t.topic for t in tag_article(_article(title, discussed), TAXONOMY)}
+    assert "tariffs" not in {t.topic for t in tag_article(_article(title, aside), TAXONOMY)}
 
 
 def test_longer_texts_need_more_evidence() -> None:
