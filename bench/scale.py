@@ -31,8 +31,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import duckdb
 
 from bench.corpus import read_pages
 from extractors.article.urls import article_id, canonical_url
@@ -126,8 +130,9 @@ def run_workers(
     return time.monotonic() - started
 
 
-def write_turns(env: dict[str, str]) -> dict[str, float]:
-    """The write turns, seconds waited for them and reruns the runs' summaries report, summed over workers."""
+@contextmanager
+def reading(env: dict[str, str]) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the warehouse the workers of `env` wrote."""
     saved = dict(os.environ)
     os.environ.update(env)
     try:
@@ -137,26 +142,25 @@ def write_turns(env: dict[str, str]) -> dict[str, float]:
         os.environ.update(saved)
     con = db.connect(settings.location, read_only=True, options=settings.warehouse)
     try:
-        rows = con.execute(
-            "SELECT coalesce(sum(CAST(json_extract(summary, '$.write_turns.' || k) AS DOUBLE)), 0)"
-            " FROM runs, (VALUES ('turns'), ('waited_s'), ('reruns')) t(k) GROUP BY k ORDER BY k"
-        ).fetchall()
+        yield con
     finally:
         con.close()
-    reruns, turns, waited = (float(r[0]) for r in rows)
-    return {"turns": turns, "waited_s": waited, "reruns": reruns}
+
+
+def write_turns(env: dict[str, str]) -> dict[str, float]:
+    """The write turns, seconds waited for them and reruns the runs' summaries report, summed over workers."""
+    names = ("turns", "waited_s", "reruns")
+    with reading(env) as con:
+        row = con.execute(
+            "SELECT "
+            + ", ".join(f"coalesce(sum(CAST(json_extract(summary, '$.write_turns.{n}') AS DOUBLE)), 0)" for n in names)
+            + " FROM runs"
+        ).fetchone()
+    return {n: float(v) for n, v in zip(names, row or (0, 0, 0), strict=True)}
 
 
 def check(env: dict[str, str], expected_ids: set[str], expected_urls: set[str]) -> tuple[int, int]:
-    saved = dict(os.environ)
-    os.environ.update(env)
-    try:
-        settings = load_settings()
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-    con = db.connect(settings.location, read_only=True, options=settings.warehouse)
-    try:
+    with reading(env) as con:
         stored = {r[0] for r in con.execute("SELECT article_id FROM articles WHERE NOT is_seed").fetchall()}
         rejected = {r[0] for r in con.execute("SELECT url FROM rejected_pages").fetchall()}
         lost = len(expected_ids - stored - {article_id(u) for u in rejected & expected_urls})
@@ -165,8 +169,6 @@ def check(env: dict[str, str], expected_ids: set[str], expected_urls: set[str]) 
             row = con.execute(f"SELECT count(*) - count(DISTINCT {key}) FROM {table}").fetchone()
             doubled += int(row[0]) if row else 0
         return lost, doubled
-    finally:
-        con.close()
 
 
 @dataclass(kw_only=True)
