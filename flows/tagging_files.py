@@ -59,6 +59,20 @@ class TaggingFiles:
     model: ParsedModel | None = None
     model_problem: str | None = None  # why a model file was not used: the taxonomy tags alone
 
+    def model_warning(self) -> str | None:
+        """A line when the model was trained beside another taxonomy than this one: it still tags, but its
+        taxonomy-score features now come from other terms or rules, so it should be trained again."""
+        if self.model is None:
+            return None
+        trained_beside = self.model.meta.get("taxonomy_version")
+        current = build_taxonomy(self.topics).tagger_version
+        if not trained_beside or trained_beside == current:
+            return None
+        return (
+            f"the topic model {self.model.origin} was trained beside {trained_beside}, not {current}: it still"
+            " tags, but train it again (newswatch topics train FILE.jsonl ...) so it learns the taxonomy's new scores"
+        )
+
     def models(self) -> Models:
         taxonomy = build_taxonomy(self.topics)
         if self.model is not None:

@@ -38,6 +38,8 @@ def retag_command(
     if problem:
         typer.echo(problem, err=True)
     tagging = load_tagging(topics, entities if with_entities else None, model_file)
+    if warning := tagging.model_warning():
+        typer.echo(warning, err=True)
     taxonomy, gazetteer = tagging.models()
     with open_database(db_path, purpose="retag") as con, _progress(as_json):
         summary = retag_stored(con, taxonomy, gazetteer, tagging=tagging, workers=settings.analysis_workers)

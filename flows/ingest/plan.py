@@ -157,6 +157,8 @@ def plan_run(
     load.register_sources(con, config.sources)
     if config.tagging.model_problem:
         logger.warning("%s", config.tagging.model_problem)
+    if warning := config.tagging.model_warning():
+        logger.warning("%s", warning)
     taxonomy, gazetteer = config.tagging.models()
     retagged = retag_if_versions_changed(con, taxonomy, gazetteer, tagging=config.tagging, workers=workers)
     if retagged is not None:

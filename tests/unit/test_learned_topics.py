@@ -107,3 +107,18 @@ def test_the_model_reads_the_lead_of_a_long_article_not_all_of_it() -> None:
     assert "zebraword" in found and "quaggaword" not in found
     assert "#zebra" not in found  # past the 40 words whose character n-grams are read
     assert FEATURES.endswith("/2")  # a model trained on the features that read further is refused
+
+
+def test_a_model_trained_beside_another_taxonomy_is_used_with_a_warning(tmp_path: Path) -> None:
+    """After a taxonomy edit or upgrade the model's taxonomy-score features come from other rules: it still
+    tags, and the run says to train it again."""
+    model = _trained(tmp_path)
+    assert load_tagging(TOPICS, None, model).model_warning() is None
+    edited = tmp_path / "topics.toml"
+    edited.write_text(TOPICS.read_text(encoding="utf-8").replace("passing_mention = 0.25", "passing_mention = 0.3"))
+    tagging = load_tagging(edited, None, model)
+    warning = tagging.model_warning()
+    assert warning is not None and "\n" not in warning
+    assert TAXONOMY.tagger_version in warning and tagging.models()[0].tagger_version.split("+model-")[0] in warning
+    assert "newswatch topics train" in warning
+    assert tagging.models()[0].model is not None  # still used
