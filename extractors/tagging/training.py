@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import warnings
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +26,15 @@ if TYPE_CHECKING:  # scikit-learn and scipy load only to train: every command im
     from sklearn.linear_model import LogisticRegression
 
 THRESHOLD_GRID = tuple(round(0.05 + 0.025 * i, 3) for i in range(37))
+FEATURE_STAGE = "reading the labelled rows"
+FIT_STAGE = "fitting the topics (folds, then all rows)"
+PROGRESS_ROWS = 500  # rows read between two progress reports
+# Progress of training: (stage, units just done, the stage's units), for a caller that shows it.
+OnProgress = Callable[[str, int, int], None]
+
+
+def _no_progress(_stage: str, _done: int, _total: int) -> None:
+    return None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -85,12 +94,13 @@ def _fit(matrix: csr_matrix, gold: npt.NDArray[np.bool_], options: TrainingOptio
 
 def _calibrate(
     matrix: csr_matrix, gold: npt.NDArray[np.bool_], folds: npt.NDArray[np.int64], short: npt.NDArray[np.bool_],
-    options: TrainingOptions,
+    options: TrainingOptions, on_fit: Callable[[], None],
 ) -> tuple[float, float]:  # fmt: skip
     """(short, long) thresholds chosen on held-apart scores: each fold's from a fit on the other folds."""
     held_apart = np.full(len(gold), np.nan)
     for fold in range(options.folds):
         fit_rows, scored_rows = folds != fold, folds == fold
+        on_fit()
         if not scored_rows.any() or gold[fit_rows].all() or not gold[fit_rows].any():
             continue
         fitted = _fit(matrix[fit_rows], gold[fit_rows], options)
@@ -126,29 +136,46 @@ def _matrix(rows_features: Sequence[dict[str, float]], index: dict[str, int]) ->
 
 
 def train_topic_model(
-    rows: Sequence[LabelledRow], taxonomy: Taxonomy, options: TrainingOptions | None = None
+    rows: Sequence[LabelledRow],
+    taxonomy: Taxonomy,
+    options: TrainingOptions | None = None,
+    on_progress: OnProgress = _no_progress,
 ) -> TrainedModel:
+    """A model from `rows`. Training a few thousand rows takes minutes: `on_progress` hears of the rows read
+    and of each fit (the folds' and the final one, per topic) as they are done."""
     options = options or TrainingOptions()
     taxonomy_topics = tuple(topic.name for topic in taxonomy.topics)
     rows_features = []
-    for row in rows:
+    reported = 0
+    for n, row in enumerate(rows, start=1):
         scores = {topic: score for topic, (score, _evidence) in topic_scores(taxonomy, row.title, row.text).items()}
         rows_features.append(features(row.title, row.text, scores, taxonomy_topics))
+        if n - reported == PROGRESS_ROWS or n == len(rows):
+            on_progress(FEATURE_STAGE, n - reported, len(rows))
+            reported = n
     terms = _vocabulary(rows_features, options.min_rows_per_term)
     matrix = _matrix(rows_features, {term: i for i, term in enumerate(terms)})
     short = np.array([is_short(r.title, r.text) for r in rows], dtype=bool)
     folds = np.array([fold_of(r.id, options.folds) for r in rows], dtype=np.int64)
     topics, columns, intercepts, thresholds, skipped, examples = [], [], [], {}, {}, {}
-    for topic in sorted({t for r in rows for t in r.judged}):
+    judged_topics = sorted({t for r in rows for t in r.judged})
+    fits = len(judged_topics) * (options.folds + 1)
+
+    def on_fit() -> None:
+        on_progress(FIT_STAGE, 1, fits)
+
+    for topic in judged_topics:
         judged = np.array([topic in r.judged for r in rows], dtype=bool)
         gold = np.array([topic in r.labels for r in rows], dtype=bool)[judged]
         positives, negatives = int(gold.sum()), int((~gold).sum())
         if min(positives, negatives) < options.min_examples:
             skipped[topic] = f"{positives} rows with it and {negatives} without; {options.min_examples} of each needed"
+            on_progress(FIT_STAGE, options.folds + 1, fits)
             continue
         sub = matrix[judged]
-        thresholds[topic] = list(_calibrate(sub, gold, folds[judged], short[judged], options))
+        thresholds[topic] = list(_calibrate(sub, gold, folds[judged], short[judged], options, on_fit))
         fitted = _fit(sub, gold, options)
+        on_fit()
         topics.append(topic)
         columns.append(fitted.coef_[0])
         intercepts.append(float(fitted.intercept_[0]))

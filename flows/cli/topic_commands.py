@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 
 from extractors.tagging.training import train_topic_model
 from flows.cli.common import DbOption, config_or_exit, console, database_location, open_database, settings_or_exit
+from flows.ops.progress import advance, progress_display
 from flows.seed_files import load_taxonomy
 from flows.settings import DEFAULT_TOPICS
 from flows.topic_model_files import save_model
@@ -58,7 +60,10 @@ def train_command(
     if not read.rows:
         console.print("[red]No labelled rows to train from.[/]")
         raise typer.Exit(2)
-    trained = train_topic_model(read.rows, taxonomy)
+    with progress_display(Console(stderr=True)):
+        trained = train_topic_model(
+            read.rows, taxonomy, on_progress=lambda stage, done, total: advance(stage, done, total=total)
+        )
     if not trained.meta["topics"]:
         console.print(f"[red]No topic could be learned:[/] {json.dumps(trained.skipped)}", highlight=False)
         raise typer.Exit(2)

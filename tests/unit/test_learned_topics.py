@@ -122,3 +122,26 @@ def test_a_model_trained_beside_another_taxonomy_is_used_with_a_warning(tmp_path
     assert TAXONOMY.tagger_version in warning and tagging.models()[0].tagger_version.split("+model-")[0] in warning
     assert "newswatch topics train" in warning
     assert tagging.models()[0].model is not None  # still used
+
+
+def test_training_reports_its_progress_to_the_end_of_each_stage() -> None:
+    """Training thousands of rows takes minutes: the caller hears of the rows read and of every fit."""
+    from collections import defaultdict
+
+    from extractors.tagging.training import FEATURE_STAGE, FIT_STAGE
+
+    done: dict[str, int] = defaultdict(int)
+    totals: dict[str, set[int]] = defaultdict(set)
+
+    def heard(stage: str, step: int, total: int) -> None:
+        assert step > 0
+        done[stage] += step
+        totals[stage].add(total)
+
+    rows = walnut_rows()
+    options = TrainingOptions()
+    trained = train_topic_model(rows, TAXONOMY, options, on_progress=heard)
+    judged = {t for r in rows for t in r.judged}
+    assert totals == {FEATURE_STAGE: {len(rows)}, FIT_STAGE: {len(judged) * (options.folds + 1)}}
+    assert done[FEATURE_STAGE] == len(rows) and done[FIT_STAGE] == len(judged) * (options.folds + 1)
+    assert trained.meta["topics"]
