@@ -24,7 +24,8 @@ from extractors.dedup.fingerprints import fingerprint
 from extractors.dedup.story_profile import story_profile
 from extractors.records import FeedEntry, FetchedPage
 from extractors.tagging.entities import Gazetteer, extract_entities
-from extractors.tagging.topics import Taxonomy, tag_article
+from extractors.tagging.taxonomy import Taxonomy
+from extractors.tagging.topics import tag_article
 from flows.http.records import FetchSettings
 from flows.seed_files import load_gazetteer, load_taxonomy
 from flows.settings import DEFAULT_ENTITIES, DEFAULT_TOPICS

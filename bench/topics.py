@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extractors.records import Article
-from extractors.tagging.topics import Taxonomy, tag_article
+from extractors.tagging.taxonomy import Taxonomy
+from extractors.tagging.topics import tag_article
 from extractors.tagging.training import LabelledRow, train_topic_model
 from flows.seed_files import build_topic_model, load_taxonomy
 from flows.settings import DEFAULT_TOPICS

@@ -19,7 +19,8 @@ from extractors.dedup.fingerprints import fingerprint
 from extractors.dedup.story_profile import story_profile
 from extractors.records import AnalyzedArticle, Article, FetchedPage, Rejection
 from extractors.tagging.entities import Gazetteer, extract_entities
-from extractors.tagging.topics import Taxonomy, tag_article
+from extractors.tagging.taxonomy import Taxonomy
+from extractors.tagging.topics import tag_article
 
 HTML_TYPES = ("html", "xml", "text/plain")
 # Far above what a bounded page costs (docs/performance.md): only a page that some stage handles

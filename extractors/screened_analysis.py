@@ -16,7 +16,7 @@ from extractors.records import AnalyzedArticle, FetchedPage, Rejection
 from extractors.tagging.entities import Gazetteer
 from extractors.tagging.markup_screen import MarkupScreen, judge_markup
 from extractors.tagging.relevance import RelevanceQuery, judge_text
-from extractors.tagging.topics import Taxonomy
+from extractors.tagging.taxonomy import Taxonomy
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -18,7 +18,7 @@ import duckdb
 
 from extractors.records import Article, EntityCount, TopicTag
 from extractors.tagging.entities import Gazetteer
-from extractors.tagging.topics import Taxonomy
+from extractors.tagging.taxonomy import Taxonomy
 from flows.ops.progress import advance
 from flows.seed_files import TaggingFiles
 from warehouse.tag_versions import (

@@ -17,7 +17,7 @@ from extractors.records import Article, Source
 from extractors.sources.source_list import sources_from
 from extractors.tagging.entities import Gazetteer
 from extractors.tagging.relevance import RelevanceQuery, query_from
-from extractors.tagging.topics import Taxonomy
+from extractors.tagging.taxonomy import Taxonomy
 from flows.settings import DEFAULT_ENTITIES, DEFAULT_FEEDS, DEFAULT_RELEVANCE, DEFAULT_TOPICS
 from flows.tagging_files import (
     Models,

@@ -11,7 +11,7 @@ from typing import Any
 
 from extractors.tagging.entities import Gazetteer, gazetteer_from
 from extractors.tagging.learned import TopicModel
-from extractors.tagging.topics import Taxonomy, taxonomy_from
+from extractors.tagging.taxonomy import Taxonomy, taxonomy_from
 from flows.topic_model_files import ParsedModel
 
 

@@ -19,7 +19,8 @@ import numpy as np
 import numpy.typing as npt
 
 from extractors.tagging.learned import FEATURES, features, is_short
-from extractors.tagging.topics import Taxonomy, topic_scores
+from extractors.tagging.taxonomy import Taxonomy
+from extractors.tagging.topics import topic_scores
 
 if TYPE_CHECKING:  # scikit-learn and scipy load only to train: every command imports this module's records
     from scipy.sparse import csr_matrix

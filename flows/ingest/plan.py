@@ -17,7 +17,7 @@ from extractors.sources.poll_policy import FeedHealth
 from extractors.sources.shards import ShardSpec, sources_in
 from extractors.tagging.entities import Gazetteer
 from extractors.tagging.relevance import RelevanceQuery
-from extractors.tagging.topics import Taxonomy
+from extractors.tagging.taxonomy import Taxonomy
 from flows import seed_files, settings
 from flows.config_check import require_valid
 from flows.http.capture_server import CAPTURE_SCHEME

@@ -18,7 +18,8 @@ from extractors.tagging.entities import Gazetteer
 from extractors.tagging.entities import extract_batch as extract_entity_batch
 from extractors.tagging.markup_screen import MarkupScreen, markup_screen
 from extractors.tagging.relevance import RelevanceQuery
-from extractors.tagging.topics import Taxonomy, tag_batch
+from extractors.tagging.taxonomy import Taxonomy
+from extractors.tagging.topics import tag_batch
 from flows.ops.parent_death import ask_for_parent_death_signal
 from flows.tagging_files import Models, TaggingFiles
 

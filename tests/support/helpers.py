@@ -14,7 +14,7 @@ from extractors.article.urls import article_id
 from extractors.pipeline import judge_analyzed
 from extractors.records import Article, ProcessedArticle
 from extractors.tagging.entities import Gazetteer
-from extractors.tagging.topics import Taxonomy
+from extractors.tagging.taxonomy import Taxonomy
 from flows.http.client import FetchSettings
 from flows.ops.prefect_server import drain_prefect_queues
 from tests.support.paths import CORPUS

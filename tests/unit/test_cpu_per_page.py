@@ -18,7 +18,7 @@ from extractors.article.metadata import page_metadata
 from extractors.article.parse import parse_html
 from extractors.dedup.story_profile import heaviest_terms, idf
 from extractors.records import Article
-from extractors.tagging.topics import taxonomy_from
+from extractors.tagging.taxonomy import taxonomy_from
 from tests.support.paths import CAPTURE, SHARED_DATA
 
 

@@ -10,8 +10,9 @@ import pytest
 from extractors.article.seed_text import seed_to_article
 from extractors.records import Article
 from extractors.tagging.entities import Alias, Gazetteer, _alias_matches, extract_entities
+from extractors.tagging.taxonomy import Taxonomy, Term, Topic
 from extractors.tagging.terms import candidates, phrase_spans
-from extractors.tagging.topics import Taxonomy, Term, Topic, _in_company_name, _matches, _needle_sites, tag_article
+from extractors.tagging.topics import _in_company_name, _matches, _needle_sites, tag_article
 from flows.seed_files import load_gazetteer, load_taxonomy
 from tests.support.paths import PROJECT
 from tests.support.steps import project_line_budget
