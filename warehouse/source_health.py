@@ -62,8 +62,9 @@ def save_health(con: duckdb.DuckDBPyConnection, states: list[FeedHealth]) -> Non
 def record_polls(con: duckdb.DuckDBPyConnection, rows: list[list[Any]], run_id: str) -> None:
     """rows: [polled_at, source, outcome, status, entries, new_items, failure_weight, error].
 
-    Appends take their turn too: DuckLake fails an append to a table whose inlined rows another writer's
-    maintenance flushed meanwhile."""
+    Appends take their turn too: DuckLake failed an insert into a table whose inlined rows another
+    transaction had deleted meanwhile (tests/system/test_lake_turns.py), and a maintenance flush moves inlined
+    rows out of their table."""
     if not rows:
         return
     with transaction(con, keyed=False):

@@ -142,7 +142,7 @@ def train_topic_model(
     options: TrainingOptions | None = None,
     on_progress: OnProgress = _no_progress,
 ) -> TrainedModel:
-    """A model from `rows`. Training a few thousand rows takes minutes: `on_progress` hears of the rows read
+    """A model from `rows`. Ten thousand rows take minutes: `on_progress` hears of the rows read
     and of each fit (the folds' and the final one, per topic) as they are done."""
     options = options or TrainingOptions()
     taxonomy_topics = tuple(topic.name for topic in taxonomy.topics)

@@ -30,6 +30,13 @@ from flows.seed_files import TaggingFiles
 POOL_MIN_PAGES = 60
 
 
+def in_page_order(analyzed: list[AnalyzedArticle], pages: list[FetchedPage]) -> None:
+    """Sort `analyzed` as their pages came: chunks interleave pages, and the feed's order is what makes dedup
+    pick the same original every run."""
+    order = {p.canonical_url: i for i, p in enumerate(pages)}
+    analyzed.sort(key=lambda a: order.get(a.article.url, len(order)))
+
+
 @dataclass(frozen=True)
 class PendingScreen:
     """A batch being screened and analyzed: its chunks queued in the workers (or one task in this process)."""
@@ -46,8 +53,7 @@ class PendingScreen:
             result.rejected.extend(done.rejected)
             result.off_topic.extend(done.off_topic)
         if len(self.chunks) > 1:
-            order = {p.canonical_url: i for i, p in enumerate(self.pages)}
-            result.analyzed.sort(key=lambda a: order.get(a.article.url, len(order)))
+            in_page_order(result.analyzed, self.pages)
         return result
 
 
@@ -121,9 +127,7 @@ class Analyzer:
         for chunk_analyzed, chunk_rejected in self._chunk_results(chunks):
             analyzed.extend(chunk_analyzed)
             rejected.extend(chunk_rejected)
-        # Chunks interleave pages; restore feed order so dedup picks the same original every run.
-        order = {p.canonical_url: i for i, p in enumerate(pages)}
-        analyzed.sort(key=lambda a: order.get(a.article.url, len(order)))
+        in_page_order(analyzed, pages)
         return analyzed, rejected
 
     def submit_screen_and_analyze(self, pages: list[FetchedPage], query: RelevanceQuery | None) -> PendingScreen:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.support.paths import SHARED_DATA
+
+if TYPE_CHECKING:
+    from tests.support.postgres import LocalPostgres
 
 
 @pytest.fixture(scope="session")
@@ -34,6 +39,24 @@ def postgres() -> Iterator[object]:
             yield server
     except PostgresUnavailable as exc:
         pytest.skip(f"PostgreSQL cannot start here: {exc}")
+
+
+@pytest.fixture
+def lake_database(
+    postgres: LocalPostgres, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> str:
+    """A new catalog database of its own for this test, the lake's data files under its tmp_path."""
+    module = request.node.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
+    name = re.sub(r"\W", "_", f"lake_{module[:16]}_{request.node.name.lower()}")[:63]
+    postgres.create(name)
+    monkeypatch.setenv("NEWSWATCH_LAKE_DATA", str(tmp_path / "lake-files"))
+    return name
+
+
+@pytest.fixture
+def lake(postgres: LocalPostgres, lake_database: str) -> str:
+    """The `ducklake:postgres:` location of this test's own lake (not migrated yet)."""
+    return postgres.lake_location(lake_database)
 
 
 @pytest.fixture

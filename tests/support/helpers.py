@@ -21,6 +21,14 @@ from tests.support.paths import CORPUS
 from warehouse import lookups
 
 
+def connect_lake(location: str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A lake as the flow opens it: its data directory from NEWSWATCH_LAKE_DATA (the `lake` fixture sets it)."""
+    from flows.settings import load_settings
+    from warehouse import db
+
+    return db.connect(location, read_only=read_only, options=load_settings().warehouse)
+
+
 def seed_path(prefix: str) -> Path:
     return next(CORPUS.glob(f"{prefix}_*.txt"))
 

@@ -4,37 +4,25 @@ worker's unit never fails it and never leaves it judging against what it read be
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 
 from extractors.analysis import analyze_article
 from flows.seed_files import load_seed_articles, load_taxonomy
-from flows.settings import DEFAULT_TOPICS, load_settings
-from tests.support.helpers import copy_of
+from flows.settings import DEFAULT_TOPICS
+from tests.support.helpers import connect_lake, copy_of
 from tests.support.paths import CORPUS
-from tests.support.postgres import LocalPostgres
-from warehouse import db, load
+from warehouse import load
 
 pytest.importorskip("duckdb_extension_ducklake", reason="DuckLake needs the scale extra: pip install -e '.[scale]'")
 
 
 @pytest.fixture
-def lake(
-    postgres: LocalPostgres, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
-) -> str:
-    name = "hostile_" + request.node.name.lower()[:40]
-    postgres.create(name)
-    monkeypatch.setenv("NEWSWATCH_LAKE_DATA", str(tmp_path / "lake-files"))
-    location = postgres.lake_location(name)
-    _connect(location).close()  # migrated once, before the racing workers open it
-    return location
-
-
-def _connect(lake: str) -> duckdb.DuckDBPyConnection:
-    return db.connect(lake, options=load_settings().warehouse)
+def lake(lake: str) -> str:
+    """The test's lake, migrated once before the racing workers open it."""
+    connect_lake(lake).close()
+    return lake
 
 
 def _first_call_then(real: Callable[..., Any], meanwhile: Callable[[], None]) -> Callable[..., Any]:
@@ -58,7 +46,7 @@ def test_retag_bookkeeping_racing_another_workers_commit_reruns_instead_of_faili
     must redo its unit, not fail the run with a DuckLake conflict."""
     from warehouse import tag_versions
 
-    mine, other = _connect(lake), _connect(lake)
+    mine, other = connect_lake(lake), connect_lake(lake)
     try:
         racing = _first_call_then(tag_versions.all_tagged_with, lambda: load.start_run(other, "other-worker"))
         monkeypatch.setattr(tag_versions, "all_tagged_with", racing)
@@ -84,7 +72,7 @@ def test_a_copy_judged_while_another_worker_stores_its_original_is_marked_a_copy
     original = load_seed_articles(CORPUS)[0]
     original_analyzed = analyze_article(original, taxonomy, None)
     copy = analyze_article(copy_of(original, "http://127.0.0.1/elsewhere/copy"), taxonomy, None)
-    worker_a, worker_b = _connect(lake), _connect(lake)
+    worker_a, worker_b = connect_lake(lake), connect_lake(lake)
     try:
         racing = _first_call_then(
             lookups.known_fingerprints, lambda: store_analyzed(worker_b, [original_analyzed], "run-b")

@@ -14,11 +14,10 @@ import pytest
 from extractors.analysis import analyze_article
 from extractors.sources.shards import ShardSpec, shard_of
 from flows.seed_files import load_seed_articles, load_taxonomy
-from flows.settings import DEFAULT_TOPICS, load_settings
+from flows.settings import DEFAULT_TOPICS
 from tests.support.corpus import Corpus, CorpusServer
-from tests.support.helpers import copy_of
+from tests.support.helpers import connect_lake, copy_of
 from tests.support.paths import CAPTURE, CORPUS
-from tests.support.postgres import LocalPostgres
 from warehouse import backend, db, lake_turns, leases
 
 pytest.importorskip("duckdb_extension_ducklake", reason="DuckLake needs the scale extra: pip install -e '.[scale]'")
@@ -37,28 +36,13 @@ KEYS = {
 }
 
 
-@pytest.fixture
-def lake(
-    postgres: LocalPostgres, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
-) -> str:
-    name = "lake_" + request.node.name.lower().replace("[", "_").replace("]", "")[:40]
-    postgres.create(name)
-    monkeypatch.setenv("NEWSWATCH_LAKE_DATA", str(tmp_path / "lake-files"))
-    return postgres.lake_location(name)
-
-
-def _connect(lake: str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """As the flow opens it: the lake's data directory comes from NEWSWATCH_LAKE_DATA (the `lake` fixture)."""
-    return db.connect(lake, read_only=read_only, options=load_settings().warehouse)
-
-
 def _doubles(con: object, table: str, key: str) -> int:
     row = con.execute(f"SELECT count(*) - count(DISTINCT {key}) FROM {table}").fetchone()  # type: ignore[attr-defined]
     return int(row[0])
 
 
 def test_same_schema_files_and_views_migrate_on_ducklake(lake: str) -> None:
-    con = _connect(lake)
+    con = connect_lake(lake)
     try:
         assert backend.connection_is_lake(con)
         applied = [
@@ -72,7 +56,7 @@ def test_same_schema_files_and_views_migrate_on_ducklake(lake: str) -> None:
         assert con.execute("SELECT count(*) FROM unique_articles").fetchone() == (0,)
     finally:
         con.close()
-    again = _connect(lake)
+    again = connect_lake(lake)
     try:
         assert db.migrate(again) == []
         # One claims row, left at 0 by migrating twice; a keyed transaction bumps it, an unkeyed one does not.
@@ -88,7 +72,7 @@ def test_same_schema_files_and_views_migrate_on_ducklake(lake: str) -> None:
 
 
 def _claims(lake: str) -> int:
-    con = _connect(lake, read_only=True)
+    con = connect_lake(lake, read_only=True)
     try:
         row = con.execute("SELECT claims FROM write_claims").fetchone()
         assert row is not None
@@ -100,7 +84,7 @@ def _claims(lake: str) -> int:
 def test_overlapping_keyed_transactions_conflict_and_the_later_one_reruns(lake: str) -> None:
     """Two workers insert keys inside overlapping transactions. DuckLake appends alone would both commit; the
     claims bump makes the later commit fail, and retry_conflicts reruns that unit against the newer snapshot."""
-    mine, other = _connect(lake), _connect(lake)
+    mine, other = connect_lake(lake), connect_lake(lake)
     attempts: list[set[str]] = []
 
     @backend.retry_conflicts
@@ -133,13 +117,13 @@ def test_concurrent_writers_neither_lose_nor_double(lake: str) -> None:
     copies = [copy_of(a, f"http://127.0.0.1/copy/{n}/{i}") for n in range(3) for i, a in enumerate(seeds)]
     analyzed = [analyze_article(a, taxonomy, None) for a in [*seeds, *copies]]
     assert len(analyzed) >= 16
-    _connect(lake).close()  # migrate once; the writers then start together
+    connect_lake(lake).close()  # migrate once; the writers then start together
     writers = 4
     errors: list[BaseException] = []
     barrier = threading.Barrier(writers)
 
     def write(worker: int) -> None:
-        con = _connect(lake)
+        con = connect_lake(lake)
         try:
             barrier.wait()
             # Overlapping batches: every article is offered by two writers, in different orders.
@@ -157,7 +141,7 @@ def test_concurrent_writers_neither_lose_nor_double(lake: str) -> None:
     for t in threads:
         t.join()
     assert errors == []
-    con = _connect(lake, read_only=True)
+    con = connect_lake(lake, read_only=True)
     try:
         stored = {r[0] for r in con.execute("SELECT article_id FROM articles").fetchall()}
         assert stored == {a.article.article_id for a in analyzed}
@@ -193,7 +177,7 @@ def test_sharded_workers_split_sources_and_take_over_a_dead_workers_shard(
     assert all(by_shard.values()), by_shard  # rendezvous hashing spreads 8 sources over 3 shards
     common = {"feeds_file": str(feeds), "capture": False, "live": True, "relevance": False, "batch_size": 8}
     # A worker for shard 2 claims its shard and dies before fetching anything: its lease stays, stale.
-    con = _connect(lake)
+    con = connect_lake(lake)
     try:
         leases.claim_shards(
             con, ShardSpec(index=2, count=3), "dead-worker", timedelta(seconds=60), datetime(2020, 1, 1)
@@ -208,7 +192,7 @@ def test_sharded_workers_split_sources_and_take_over_a_dead_workers_shard(
     feed_hits = {k: v for k, v in corpus_server.requests.items() if k.startswith("/feed/")}
     assert sorted(feed_hits) == sorted(f"/feed/{k}.xml" for k in range(8))
     assert set(feed_hits.values()) == {1}  # every feed fetched exactly once in the cycle
-    con = _connect(lake, read_only=True)
+    con = connect_lake(lake, read_only=True)
     try:
         expected_pages = {f"{corpus_server.base_url}/page/{i}" for i in range(48)}
         seen = {
@@ -224,7 +208,7 @@ def test_sharded_workers_split_sources_and_take_over_a_dead_workers_shard(
     finally:
         con.close()
     # A live, running lease is not taken: a second worker for shard 1 while the first runs gets nothing.
-    con = _connect(lake)
+    con = connect_lake(lake)
     try:
         leases.claim_shards(con, ShardSpec(index=1, count=3), "busy-worker", timedelta(seconds=60))
         own, taken = leases.claim_shards(con, ShardSpec(index=1, count=3), "twin-worker", timedelta(seconds=60))
@@ -243,7 +227,7 @@ def test_workers_creating_a_new_lake_at_once_all_attach_and_every_write_lands(la
     def start(worker: int) -> None:
         try:
             barrier.wait()
-            con = _connect(lake)  # each creates, or finds being created, the same catalog
+            con = connect_lake(lake)  # each creates, or finds being created, the same catalog
             try:
                 load.start_run(con, f"run-{worker}")
             finally:
@@ -257,7 +241,7 @@ def test_workers_creating_a_new_lake_at_once_all_attach_and_every_write_lands(la
     for t in threads:
         t.join()
     assert errors == []
-    con = _connect(lake, read_only=True)
+    con = connect_lake(lake, read_only=True)
     try:
         assert sorted(r[0] for r in con.execute("SELECT run_id FROM runs").fetchall()) == [
             f"run-{w}" for w in range(workers)

@@ -10,27 +10,12 @@ import pytest
 
 from extractors.analysis import analyze_article
 from flows.seed_files import load_seed_articles, load_taxonomy
-from flows.settings import DEFAULT_TOPICS, load_settings
-from tests.support.helpers import copy_of
+from flows.settings import DEFAULT_TOPICS
+from tests.support.helpers import connect_lake, copy_of
 from tests.support.paths import CORPUS
 from tests.support.postgres import LocalPostgres
-from warehouse import db
 
 pytest.importorskip("duckdb_extension_ducklake", reason="DuckLake needs the scale extra: pip install -e '.[scale]'")
-
-
-@pytest.fixture
-def lake_database(
-    postgres: LocalPostgres, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
-) -> str:
-    name = "scale_" + request.node.name.lower()[:40]
-    postgres.create(name)
-    monkeypatch.setenv("NEWSWATCH_LAKE_DATA", str(tmp_path / "lake-files"))
-    return name
-
-
-def _connect(location: str) -> duckdb.DuckDBPyConnection:
-    return db.connect(location, options=load_settings().warehouse)
 
 
 def _snapshots(postgres: LocalPostgres, database: str) -> int:
@@ -40,10 +25,10 @@ def _snapshots(postgres: LocalPostgres, database: str) -> int:
 def test_connecting_to_an_up_to_date_lake_commits_nothing(postgres: LocalPostgres, lake_database: str) -> None:
     """Every worker connects at the start of every run; each view it made again was a catalog commit."""
     location = postgres.lake_location(lake_database)
-    _connect(location).close()
+    connect_lake(location).close()
     before = _snapshots(postgres, lake_database)
     for _ in range(2):
-        con = _connect(location)
+        con = connect_lake(location)
         try:
             assert con.execute("SELECT count(*) FROM unique_articles").fetchone() == (0,)
         finally:
@@ -63,7 +48,7 @@ def test_the_maintenance_flow_keeps_every_row_and_drops_old_snapshots_and_files(
     seeds = load_seed_articles(CORPUS)
     articles = [*seeds, *(copy_of(a, f"http://127.0.0.1/copy/{n}/{i}") for n in range(4) for i, a in enumerate(seeds))]
     analyzed = [analyze_article(a, taxonomy, None) for a in articles]
-    con = _connect(location)
+    con = connect_lake(location)
     try:
         for start in range(0, len(analyzed), 3):  # many small commits: a snapshot and small files each
             store_analyzed(con, analyzed[start : start + 3], "run-1")
@@ -80,7 +65,7 @@ def test_the_maintenance_flow_keeps_every_row_and_drops_old_snapshots_and_files(
     # Only the latest snapshot of before survives (the last one always stays), beside the maintenance's own.
     assert snapshots_before & snapshots_after <= {max(snapshots_before, key=int)}
     assert _active_files(postgres, lake_database) < files_before
-    con = _connect(location)
+    con = connect_lake(location)
     try:
         assert {t: _rows(con, t) for t in schema_columns(con)} == before
         assert check_integrity(con) == []

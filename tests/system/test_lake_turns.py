@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.settings import load_settings
+from tests.support.helpers import connect_lake
 from tests.support.postgres import LocalPostgres
 from warehouse import backend, db, lake_turns
 
@@ -20,29 +20,15 @@ psycopg = pytest.importorskip("psycopg", reason="write turns need psycopg (the s
 UNIT_SECONDS = 0.5
 
 
-@pytest.fixture
-def lake(
-    postgres: LocalPostgres, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
-) -> str:
-    name = "turns_" + request.node.name.lower()[:40]
-    postgres.create(name)
-    monkeypatch.setenv("NEWSWATCH_LAKE_DATA", str(tmp_path / "lake-files"))
-    return postgres.lake_location(name)
-
-
-def _connect(lake: str) -> duckdb.DuckDBPyConnection:
-    return db.connect(lake, options=load_settings().warehouse)
-
-
 def test_overlapping_units_take_turns_instead_of_rerunning(lake: str) -> None:
-    _connect(lake).close()  # migrated once; the writers then start together
+    connect_lake(lake).close()  # migrated once; the writers then start together
     attempts: list[tuple[str, frozenset[str]]] = []
     barrier = threading.Barrier(2)
     errors: list[BaseException] = []
     counted: list[lake_turns.TurnCounts] = []
 
     def worker(run_id: str) -> None:
-        con = _connect(lake)
+        con = connect_lake(lake)
         before = lake_turns.turn_counts(con)
 
         @backend.retry_conflicts
@@ -85,7 +71,7 @@ def test_overlapping_units_take_turns_instead_of_rerunning(lake: str) -> None:
 
 
 def test_a_holder_that_died_leaves_the_turn_free(lake: str, postgres: LocalPostgres) -> None:
-    con = _connect(lake)  # migrating takes a turn too
+    con = connect_lake(lake)  # migrating takes a turn too
     holder = psycopg.connect(lake.removeprefix("ducklake:postgres:"), autocommit=True)
     holder.execute("SELECT pg_advisory_lock(%s, %s)", lake_turns.TURN_KEY)
     try:
@@ -114,13 +100,13 @@ def test_workers_starting_together_on_a_new_lake_record_versions_without_failing
     fail on DuckLake's conflict (one replaced the inlined version row as the other inserted)."""
     from warehouse import text_versions
 
-    _connect(lake).close()
+    connect_lake(lake).close()
     rounds, workers = 6, 2
     barrier = threading.Barrier(workers)
     errors: list[BaseException] = []
 
     def start(worker: int) -> None:
-        con = _connect(lake)
+        con = connect_lake(lake)
         try:
             barrier.wait()
             for n in range(rounds):
@@ -144,7 +130,7 @@ def test_workers_profiling_stored_stories_again_at_once_neither_fails_nor_double
     the version already recorded, leaves the terms alone."""
     from flows.story_reprofile import reprofile_if_version_changed
 
-    con = _connect(lake)
+    con = connect_lake(lake)
     body = "India and Russia signed a defence agreement on S-400 deliveries and joint BrahMos production. " * 20
     for n in range(60):
         con.execute(
@@ -157,7 +143,7 @@ def test_workers_profiling_stored_stories_again_at_once_neither_fails_nor_double
     errors: list[BaseException] = []
 
     def start() -> None:
-        con = _connect(lake)
+        con = connect_lake(lake)
         try:
             barrier.wait()
             reprofile_if_version_changed(con, None)
@@ -172,7 +158,7 @@ def test_workers_profiling_stored_stories_again_at_once_neither_fails_nor_double
     for thread in threads:
         thread.join()
     assert errors == []
-    con = _connect(lake)
+    con = connect_lake(lake)
     try:
         terms = con.execute("SELECT count(*), count(DISTINCT (term, article_id)) FROM story_terms").fetchone()
         profiled = con.execute("SELECT count(DISTINCT article_id) FROM story_terms").fetchone()
@@ -185,14 +171,15 @@ def test_workers_profiling_stored_stories_again_at_once_neither_fails_nor_double
 
 
 def test_appending_poll_and_request_logs_waits_for_the_turn(lake: str) -> None:
-    """Log appends outside a batch (the poll outcomes, the feed and robots requests) take their turn: DuckLake
-    fails an append to a table whose inlined rows a maintenance pass flushed meanwhile."""
+    """Log appends outside a batch (the poll outcomes, the feed and robots requests) take their turn, as every
+    other write does: DuckLake failed an insert into a table whose inlined rows another transaction had deleted
+    meanwhile (the re-profiling test above), and a maintenance flush moves inlined rows out of their table."""
     from datetime import UTC, datetime
 
     from extractors.records import FetchEvent
     from warehouse import source_health
 
-    con = _connect(lake)
+    con = connect_lake(lake)
     holder = psycopg.connect(lake.removeprefix("ducklake:postgres:"), autocommit=True)
     now = datetime.now(UTC).replace(tzinfo=None)
     try:
